@@ -1,0 +1,7 @@
+//! AuthCert: client authentication certificates in PKCS#12 files.
+
+pub mod app;
+pub mod cli;
+pub mod engine;
+pub mod save;
+pub mod wipe_alloc;
