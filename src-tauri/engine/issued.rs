@@ -1,0 +1,98 @@
+//! What the engine hands back: the file, its password, and the public facts.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use zeroize::Zeroizing;
+
+use super::password::Password;
+use super::request::{Choice, Encryption, KeyType, SignatureHash};
+
+/// Public facts about an issued certificate: safe to show, log and store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub nickname: String,
+    /// The subject as a distinguished name, e.g. `CN=Billing API`.
+    pub subject: String,
+    /// Serial number, upper-case hex bytes joined by colons.
+    pub serial: String,
+    /// SHA-256 of the certificate, upper-case hex bytes joined by colons.
+    pub sha256_fingerprint: String,
+    /// SHA-1 of the certificate (Windows' "thumbprint"), plain upper-case hex.
+    pub sha1_thumbprint: String,
+    pub not_before: Timestamp,
+    pub not_after: Timestamp,
+    /// The time zone the end date was read in (IANA name or offset).
+    pub zone: String,
+    /// notAfter as a wall-clock time in that zone, e.g. `2027-03-31 23:59:59 CEST`.
+    pub not_after_local: String,
+    pub key_type: KeyType,
+    pub signature_hash: SignatureHash,
+    pub encryption: Encryption,
+    /// The public certificate, DER.
+    pub certificate_der: Vec<u8>,
+}
+
+impl Facts {
+    /// The public certificate as PEM.
+    pub fn certificate_pem(&self) -> String {
+        let pem = pem::Pem::new("CERTIFICATE", self.certificate_der.clone());
+        pem::encode_config(
+            &pem,
+            pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+        )
+    }
+
+    /// A short human summary, without any secret.
+    pub fn summary(&self) -> String {
+        format!(
+            "Subject:        {}\nValid until:    {} ({})\nKey:            {}, signed with {}\nFile protection: {}\nSHA-256:        {}",
+            self.subject,
+            self.not_after_local,
+            self.zone,
+            self.key_type.label(),
+            self.signature_hash.label(),
+            self.encryption.label(),
+            self.sha256_fingerprint
+        )
+    }
+}
+
+/// The result of issuing: the PKCS#12 bytes, the password that opens them,
+/// and the facts. The secrets are wiped from memory when this is dropped and
+/// never appear in its Debug output.
+pub struct Issued {
+    pub p12: Zeroizing<Vec<u8>>,
+    pub password: Password,
+    pub facts: Facts,
+}
+
+impl fmt::Debug for Issued {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Issued")
+            .field("p12", &format_args!("<{} bytes>", self.p12.len()))
+            .field("password", &self.password)
+            .field("facts", &self.facts)
+            .finish()
+    }
+}
+
+/// Hex bytes joined by `sep`, upper case.
+pub fn hex(bytes: &[u8], sep: &str) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_upper_and_joined() {
+        assert_eq!(hex(&[0x0a, 0xff, 0x00], ":"), "0A:FF:00");
+        assert_eq!(hex(&[0x0a, 0xff], ""), "0AFF");
+    }
+}
