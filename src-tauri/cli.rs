@@ -1,0 +1,309 @@
+//! `authcert generate` (and help): the engine without a window. The password
+//! goes alone to stdout; everything for people goes to stderr.
+//!
+//! Exit codes: 0 done; 2 invalid input (the message names the option and the
+//! rule); 1 any other failure. After a failure nothing is left at `--out`.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::engine::{self, Clock, RawRequest, Request};
+use crate::save::{self, SaveError, WriteNewError};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILURE: i32 = 1;
+pub const EXIT_INVALID: i32 = 2;
+
+/// The first words that mean "command line" rather than "open the window".
+pub fn is_cli_invocation(first_arg: &str) -> bool {
+    matches!(
+        first_arg,
+        "generate" | "help" | "--help" | "-h" | "--version" | "-V"
+    ) || first_arg
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+}
+
+fn usage() -> String {
+    format!(
+        "AuthCert {version} — client authentication certificates for API access over mutual TLS.
+
+Usage:
+  authcert                 open the AuthCert window
+  authcert generate ...    make a certificate and its password-protected .p12 file
+  authcert help generate   explain the options of generate
+  authcert --version       show the version
+
+Exit status: 0 done, 2 invalid input, 1 any other failure.
+",
+        version = env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn generate_help() -> String {
+    format!(
+        "Make a client authentication certificate and its private key, packed in a
+password-protected PKCS#12 (.p12) file. The password is printed alone on
+standard output, once; keep it somewhere safe. Everything else goes to
+standard error.
+
+Usage:
+  authcert generate --nickname NAME --end-date YYYY-MM-DD --out FILE.p12 [options]
+
+Required:
+  --nickname NAME        the certificate's name (letters and numbers of any
+                         alphabet, spaces, dashes, underscores; at most 64)
+  --end-date YYYY-MM-DD  the last day the certificate is valid, until the end
+                         of that day in this computer's time zone; from
+                         tomorrow to five years from today. It cannot be
+                         changed later.
+  --out FILE.p12         where to save the new file (a file that exists is
+                         never replaced)
+
+Options:
+  --api-token-end-date YYYY-MM-DD
+                         the day the API token or account ends; the
+                         certificate may not outlive it
+  --encryption aes-256|3des
+                         how the file is protected: aes-256 (default,
+                         recommended) or 3des for older systems (Windows
+                         Server 2016, macOS before 14, Java before 8u301)
+  --hash sha256|sha384|sha512
+                         the signature hash (default sha256; sha384 for
+                         ecdsa-p384)
+  --key rsa-3072|rsa-2048|rsa-4096|ecdsa-p256|ecdsa-p384
+                         the key type (default rsa-3072). Combinations:
+                         {combos}.
+
+Example:
+  pw=$(authcert generate --nickname \"Billing API\" --end-date 2027-06-30 --out billing.p12)
+  curl --cert-type P12 --cert \"billing.p12:$pw\" https://api.example.com/
+",
+        combos = engine::request::combinations_text()
+    )
+}
+
+/// Runs the command line with `args` (without the program name) and returns
+/// the exit code. `stdout` receives only the password.
+pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+    let args: Vec<String> = match args.iter().map(|a| a.clone().into_string()).collect() {
+        Ok(a) => a,
+        Err(_) => {
+            let _ = writeln!(stderr, "authcert: an argument is not valid text (UTF-8).");
+            return EXIT_INVALID;
+        }
+    };
+    match args.first().map(String::as_str) {
+        None | Some("help" | "--help" | "-h") => {
+            let text = match args.get(1).map(String::as_str) {
+                Some("generate") => generate_help(),
+                _ => usage(),
+            };
+            let _ = write!(stderr, "{text}");
+            EXIT_OK
+        }
+        Some("--version" | "-V") => {
+            let _ = writeln!(stderr, "authcert {}", env!("CARGO_PKG_VERSION"));
+            EXIT_OK
+        }
+        Some("generate") => generate(&args[1..], &Clock::system(), stdout, stderr),
+        Some(other) => {
+            let _ = writeln!(
+                stderr,
+                "authcert: “{}” is not a command; try `authcert --help`.",
+                other.chars().take(40).collect::<String>()
+            );
+            EXIT_INVALID
+        }
+    }
+}
+
+/// The options of `generate`, as typed.
+#[derive(Debug, Default)]
+struct GenerateArgs {
+    nickname: Option<String>,
+    end_date: Option<String>,
+    api_token_end_date: Option<String>,
+    encryption: Option<String>,
+    hash: Option<String>,
+    key: Option<String>,
+    out: Option<String>,
+    help: bool,
+}
+
+fn parse_generate_args(args: &[String]) -> Result<GenerateArgs, String> {
+    let mut parsed = GenerateArgs::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        if name == "--help" || name == "-h" {
+            parsed.help = true;
+            continue;
+        }
+        let slot = match name {
+            "--nickname" => &mut parsed.nickname,
+            "--end-date" => &mut parsed.end_date,
+            "--api-token-end-date" => &mut parsed.api_token_end_date,
+            "--encryption" => &mut parsed.encryption,
+            "--hash" => &mut parsed.hash,
+            "--key" => &mut parsed.key,
+            "--out" => &mut parsed.out,
+            _ => {
+                return Err(format!(
+                    "“{}” is not an option of generate; see `authcert generate --help`.",
+                    arg.chars().take(40).collect::<String>()
+                ))
+            }
+        };
+        if slot.is_some() {
+            return Err(format!("{name} is given twice; give it once."));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => it
+                .next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value; see `authcert generate --help`."))?,
+        };
+        *slot = Some(value);
+    }
+    Ok(parsed)
+}
+
+/// `authcert generate`: parse, issue, save, then print the password.
+pub fn generate(
+    args: &[String],
+    clock: &Clock,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    let invalid = |stderr: &mut dyn Write, msg: &str| {
+        let _ = writeln!(stderr, "authcert: {msg}");
+        EXIT_INVALID
+    };
+    let parsed = match parse_generate_args(args) {
+        Ok(p) => p,
+        Err(msg) => return invalid(stderr, &msg),
+    };
+    if parsed.help {
+        let _ = write!(stderr, "{}", generate_help());
+        return EXIT_OK;
+    }
+    let mut missing = Vec::new();
+    for (name, value) in [
+        ("--nickname", &parsed.nickname),
+        ("--end-date", &parsed.end_date),
+        ("--out", &parsed.out),
+    ] {
+        if value.is_none() {
+            missing.push(name);
+        }
+    }
+    if !missing.is_empty() {
+        return invalid(
+            stderr,
+            &format!(
+                "{} required; see `authcert generate --help`.",
+                match missing.as_slice() {
+                    [one] => format!("{one} is"),
+                    many => format!("{} are", many.join(", ")),
+                }
+            ),
+        );
+    }
+    let raw = RawRequest {
+        nickname: parsed.nickname.unwrap_or_default(),
+        end_date: parsed.end_date.unwrap_or_default(),
+        api_token_end_date: parsed.api_token_end_date,
+        encryption: parsed.encryption,
+        signature_hash: parsed.hash,
+        key_type: parsed.key,
+    };
+    // The stored list of certificates is not kept yet: no names to clash with.
+    let request = match Request::parse(&raw, clock.today(), std::iter::empty()) {
+        Ok(r) => r,
+        Err(invalid_request) => {
+            for e in &invalid_request.errors {
+                let _ = writeln!(
+                    stderr,
+                    "authcert: {} ({}): {}",
+                    e.field.cli_option(),
+                    e.field.label(),
+                    e.message
+                );
+            }
+            return EXIT_INVALID;
+        }
+    };
+    let out = PathBuf::from(parsed.out.unwrap_or_default());
+    if let Err(msg) = check_out(&out) {
+        return invalid(stderr, &format!("--out: {msg}"));
+    }
+
+    let issued = match engine::issue(&request, clock) {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = writeln!(stderr, "authcert: {e}");
+            return EXIT_FAILURE;
+        }
+    };
+    let saved = save::write_new(&out, &issued.p12, |bytes| {
+        engine::pkcs12::check(
+            bytes,
+            &issued.password,
+            request.nickname.as_str(),
+            &issued.facts.certificate_der,
+        )
+    });
+    if let Err(e) = saved {
+        let _ = writeln!(stderr, "authcert: the file was not saved: {e}");
+        return match e {
+            WriteNewError::Save(SaveError::AlreadyExists(_)) => EXIT_INVALID,
+            _ => EXIT_FAILURE,
+        };
+    }
+    // The password is the only way into the file: if it cannot be handed
+    // over, the file is useless, so it is removed again.
+    let printed = writeln!(stdout, "{}", issued.password.expose()).and_then(|_| stdout.flush());
+    if let Err(e) = printed {
+        let _ = std::fs::remove_file(&out);
+        let _ = writeln!(
+            stderr,
+            "authcert: the password could not be written to standard output ({}); the file has been removed.",
+            e.kind()
+        );
+        return EXIT_FAILURE;
+    }
+    let _ = writeln!(
+        stderr,
+        "Saved {}\n{}\nThe password above is shown only once: store it safely now.",
+        out.display(),
+        issued.facts.summary()
+    );
+    EXIT_OK
+}
+
+/// Refuses an `--out` that cannot work before any key is made.
+fn check_out(out: &Path) -> Result<(), String> {
+    if out.as_os_str().is_empty() || out.file_name().is_none() {
+        return Err("give the path of a new file, for example billing.p12.".into());
+    }
+    if std::fs::symlink_metadata(out).is_ok() {
+        return Err(format!(
+            "{} already exists; AuthCert never replaces a file. Choose another name.",
+            out.display()
+        ));
+    }
+    match out.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() && !folder.is_dir() => Err(format!(
+            "the folder {} does not exist; create it or choose another.",
+            folder.display()
+        )),
+        _ => Ok(()),
+    }
+}
