@@ -1,0 +1,98 @@
+//! Shared helpers: run the real `authcert` binary and real third-party tools.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use jiff::civil::Date;
+use jiff::ToSpan;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_authcert");
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run_output(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `authcert` with `args` in `cwd`, with a fixed time zone.
+pub fn authcert(cwd: &Path, args: &[&str]) -> Run {
+    authcert_cmd(cwd, args)
+        .output()
+        .map(run_output)
+        .expect("authcert runs")
+}
+
+pub fn authcert_cmd(cwd: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .current_dir(cwd)
+        .env("TZ", "Europe/Berlin")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::null());
+    c
+}
+
+/// Today in the zone the tests give the binary.
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
+        .date()
+}
+
+pub fn days_from_today(days: i32) -> String {
+    today().checked_add(days.days()).unwrap().to_string()
+}
+
+/// Runs a tool, panicking with its output if it cannot be started.
+pub fn tool(program: &str, args: &[&str]) -> Run {
+    Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map(run_output)
+        .unwrap_or_else(|e| {
+            panic!("{program} could not be started ({e}); run scripts/test.sh, which installs it")
+        })
+}
+
+/// A fresh folder under target/ for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file under `root`, recursively.
+pub fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
