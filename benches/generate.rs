@@ -1,0 +1,190 @@
+//! `cargo bench`: per key type, the engine's time for key + certificate +
+//! PKCS#12 (in process), the whole `authcert generate` process, and the
+//! OpenSSL CLI pipeline doing the same work, all in the same run. Prints
+//! medians and ratios as a Markdown table.
+//!
+//! AUTHCERT_BENCH_RUNS sets the runs per cell (default 15).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use authcert::engine::{self, Choice, Clock, KeyType, RawRequest, Request};
+
+#[global_allocator]
+static ALLOC: authcert::wipe_alloc::WipeOnFree = authcert::wipe_alloc::WipeOnFree;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn openssl_newkey(key: KeyType) -> Vec<&'static str> {
+    match key {
+        KeyType::Rsa2048 => vec!["-newkey", "rsa:2048"],
+        KeyType::Rsa3072 => vec!["-newkey", "rsa:3072"],
+        KeyType::Rsa4096 => vec!["-newkey", "rsa:4096"],
+        KeyType::EcdsaP256 => vec!["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+        KeyType::EcdsaP384 => vec!["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"],
+    }
+}
+
+/// `openssl req -x509 -newkey …` then `openssl pkcs12 -export …` with the
+/// same profile: AES-256 PBES2, 10 000 iterations, HMAC-SHA256 MAC.
+fn openssl_pipeline(dir: &Path, key: KeyType, hash: &str, i: usize) {
+    let (k, c, p) = (
+        dir.join(format!("k{i}.pem")),
+        dir.join(format!("c{i}.pem")),
+        dir.join(format!("o{i}.p12")),
+    );
+    let mut req = Command::new("openssl");
+    req.args([
+        "req",
+        "-x509",
+        "-noenc",
+        "-subj",
+        "/CN=bench",
+        "-days",
+        "365",
+        &format!("-{hash}"),
+    ])
+    .args(openssl_newkey(key))
+    .args([
+        "-addext",
+        "basicConstraints=critical,CA:FALSE",
+        "-addext",
+        "keyUsage=critical,digitalSignature",
+        "-addext",
+        "extendedKeyUsage=clientAuth",
+    ])
+    .arg("-keyout")
+    .arg(&k)
+    .arg("-out")
+    .arg(&c)
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    assert!(req.status().unwrap().success());
+    let status = Command::new("openssl")
+        .args([
+            "pkcs12",
+            "-export",
+            "-name",
+            "bench",
+            "-keypbe",
+            "AES-256-CBC",
+            "-certpbe",
+            "AES-256-CBC",
+            "-iter",
+            "10000",
+            "-macalg",
+            "sha256",
+            "-passout",
+            "pass:Bench-Password-123456",
+        ])
+        .arg("-inkey")
+        .arg(&k)
+        .arg("-in")
+        .arg(&c)
+        .arg("-out")
+        .arg(&p)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for f in [k, c, p] {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let runs: usize = std::env::var("AUTHCERT_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(15);
+    let bin = env!("CARGO_BIN_EXE_authcert");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let clock = Clock::system();
+    let end = engine::request::EndDateRange::default_end(clock.today(), None).to_string();
+
+    // Warm-up: the first crypto call in a process starts the RNG.
+    let warm = RawRequest {
+        nickname: "warm".into(),
+        end_date: end.clone(),
+        key_type: Some("ecdsa-p256".into()),
+        ..Default::default()
+    };
+    engine::issue(&Request::parse(&warm, clock.today(), []).unwrap(), &clock).unwrap();
+
+    println!(
+        "runs per cell: {runs}; medians in ms; hash SHA-256, AES-256 profile, 10 000 iterations\n"
+    );
+    println!("| key | engine (in process) | `authcert generate` (process) | OpenSSL CLI pipeline | OpenSSL ÷ engine | OpenSSL ÷ process |");
+    println!("|---|---|---|---|---|---|");
+    for key in KeyType::ALL {
+        let hash = key.default_hash().token();
+        let raw = RawRequest {
+            nickname: format!("bench {}", key.token()),
+            end_date: end.clone(),
+            key_type: Some(key.token().into()),
+            signature_hash: Some(hash.into()),
+            ..Default::default()
+        };
+        let request = Request::parse(&raw, clock.today(), []).unwrap();
+        let (mut e, mut p, mut o) = (Vec::new(), Vec::new(), Vec::new());
+        // Interleaved, so that load on the machine hits all three alike.
+        for i in 0..runs {
+            let t = Instant::now();
+            let issued = engine::issue(&request, &clock).unwrap();
+            e.push(t.elapsed());
+            drop(issued);
+
+            let out = dir.join(format!("p{i}.p12"));
+            let t = Instant::now();
+            let status = Command::new(bin)
+                .args([
+                    "generate",
+                    "--nickname",
+                    "bench",
+                    "--end-date",
+                    &end,
+                    "--key",
+                    key.token(),
+                    "--hash",
+                    hash,
+                    "--out",
+                ])
+                .arg(&out)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            p.push(t.elapsed());
+            assert!(status.success());
+            let _ = std::fs::remove_file(&out);
+
+            let t = Instant::now();
+            openssl_pipeline(&dir, *key, hash, i);
+            o.push(t.elapsed());
+        }
+        let (e, p, o) = (median(e), median(p), median(o));
+        println!(
+            "| {} | {} | {} | {} | {:.1}× | {:.1}× |",
+            key.label(),
+            ms(e),
+            ms(p),
+            ms(o),
+            o.as_secs_f64() / e.as_secs_f64(),
+            o.as_secs_f64() / p.as_secs_f64()
+        );
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what AuthCert needs on Debian/Ubuntu, skipping what is present.
+#   scripts/deps.sh app    build and run the window
+#   scripts/deps.sh test   also the third-party tools the tests check files with
+set -euo pipefail
+
+want=(build-essential pkg-config libwebkit2gtk-4.1-dev curl)
+if [ "${1:-app}" = test ]; then
+  want+=(openssl python3)
+  # Java may come from elsewhere than Debian's package; keytool is what counts.
+  command -v keytool >/dev/null 2>&1 || want+=(default-jre-headless)
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "Rust is missing: install it from https://rustup.rs, then run this again." >&2
+  exit 1
+fi
+
+if [ "${1:-app}" = test ]; then
+  if ! python3 -c 'import cryptography' 2>/dev/null; then
+    echo "Installing Python's cryptography package" >&2
+    python3 -m pip install --quiet cryptography >&2 \
+      || python3 -m pip install --quiet --break-system-packages cryptography >&2
+  fi
+fi

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every check and test of AuthCert, installing what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+echo "== cargo fmt --check" >&2
+cargo fmt --check
+echo "== cargo clippy --all-targets -- -D warnings" >&2
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo test" >&2
+cargo test --locked --all-targets
