@@ -46,10 +46,11 @@ impl Facts {
     /// A short human summary, without any secret.
     pub fn summary(&self) -> String {
         format!(
-            "Subject:        {}\nValid until:    {} ({})\nKey:            {}, signed with {}\nFile protection: {}\nSHA-256:        {}",
+            "Subject:         {}\nValid until:     {} ({}; {} UTC)\nKey:             {}, signed with {}\nFile protection: {}\nSHA-256:         {}",
             self.subject,
             self.not_after_local,
             self.zone,
+            self.not_after.strftime("%Y-%m-%d %H:%M:%S"),
             self.key_type.label(),
             self.signature_hash.label(),
             self.encryption.label(),

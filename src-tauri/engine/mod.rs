@@ -76,3 +76,103 @@ pub fn issue_with_key(
         facts,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::tz::TimeZone;
+
+    fn request(key: &str, encryption: &str) -> Request {
+        let raw = RawRequest {
+            nickname: "Engine test".into(),
+            end_date: "2027-03-31".into(),
+            key_type: Some(key.into()),
+            encryption: Some(encryption.into()),
+            ..RawRequest::default()
+        };
+        Request::parse(&raw, "2026-11-28".parse().unwrap(), []).unwrap()
+    }
+
+    fn clock() -> Clock {
+        Clock {
+            now: "2026-11-28T10:00:00Z".parse().unwrap(),
+            zone: TimeZone::get("Europe/Berlin").unwrap(),
+        }
+    }
+
+    #[test]
+    fn issue_states_the_facts() {
+        let issued = issue(&request("ecdsa-p256", "aes-256"), &clock()).unwrap();
+        let f = &issued.facts;
+        assert_eq!(f.subject, "CN=Engine test");
+        assert_eq!(f.not_before.to_string(), "2026-11-28T09:55:00Z");
+        assert_eq!(f.not_after.to_string(), "2027-03-31T21:59:59Z");
+        assert_eq!(f.not_after_local, "2027-03-31 23:59:59 CEST");
+        assert_eq!(f.zone, "Europe/Berlin");
+        assert_eq!(f.sha256_fingerprint.len(), 32 * 3 - 1);
+        assert_eq!(f.sha1_thumbprint.len(), 40);
+        assert_eq!(f.serial.len(), 16 * 3 - 1);
+        let sha256 = digest::digest(&digest::SHA256, &f.certificate_der);
+        assert_eq!(f.sha256_fingerprint, issued::hex(sha256.as_ref(), ":"));
+        assert!(f
+            .certificate_pem()
+            .starts_with("-----BEGIN CERTIFICATE-----\n"));
+        assert!(f.summary().contains(&f.sha256_fingerprint));
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_or_summary() {
+        let issued = issue(&request("ecdsa-p384", "3des"), &clock()).unwrap();
+        let pw = issued.password.expose().to_string();
+        for text in [
+            format!("{issued:?}"),
+            format!("{:?}", issued.password),
+            issued.facts.summary(),
+        ] {
+            assert!(!text.contains(&pw), "{text}");
+        }
+        assert!(format!("{issued:?}").contains("<redacted>"));
+    }
+
+    #[test]
+    fn the_self_check_refuses_what_does_not_match() {
+        let a = issue(&request("ecdsa-p256", "aes-256"), &clock()).unwrap();
+        let b = issue(&request("ecdsa-p256", "3des"), &clock()).unwrap();
+        let name = "Engine test";
+        assert!(pkcs12::check(&a.p12, &a.password, name, &a.facts.certificate_der).is_ok());
+        assert!(pkcs12::check(&b.p12, &b.password, name, &b.facts.certificate_der).is_ok());
+        // Wrong password, another file's certificate, another name, damaged bytes.
+        let wrong = pkcs12::check(&a.p12, &b.password, name, &a.facts.certificate_der).unwrap_err();
+        assert!(wrong.to_string().contains("does not open"), "{wrong}");
+        let other = pkcs12::check(&a.p12, &a.password, name, &b.facts.certificate_der).unwrap_err();
+        assert!(other.to_string().contains("not the one made"), "{other}");
+        let renamed =
+            pkcs12::check(&a.p12, &a.password, "Other", &a.facts.certificate_der).unwrap_err();
+        assert!(renamed.to_string().contains("friendly name"), "{renamed}");
+        let mut damaged = a.p12.to_vec();
+        let mid = damaged.len() / 2;
+        damaged[mid] ^= 0x55;
+        assert!(pkcs12::check(&damaged, &a.password, name, &a.facts.certificate_der).is_err());
+    }
+
+    #[test]
+    fn a_key_that_is_not_the_certificates_is_caught() {
+        // Pack key B with certificate A: the file opens, but the check fails.
+        let req = request("ecdsa-p256", "aes-256");
+        let key_a = certificate::generate_key(req.key_type, req.signature_hash).unwrap();
+        let made = certificate::make(&req, key_a, clock().now, &clock().zone).unwrap();
+        let key_b = certificate::generate_key(req.key_type, req.signature_hash).unwrap();
+        let pw = Password::generate().unwrap();
+        let p12 = pkcs12::pack(
+            &key_b,
+            &made.cert_der,
+            "Engine test",
+            b"id",
+            req.encryption,
+            &pw,
+        )
+        .unwrap();
+        let err = pkcs12::check(&p12, &pw, "Engine test", &made.cert_der).unwrap_err();
+        assert!(err.to_string().contains("does not match"), "{err}");
+    }
+}
