@@ -3,5 +3,6 @@
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod filename;
 pub mod save;
 pub mod wipe_alloc;
