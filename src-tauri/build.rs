@@ -1,3 +1,15 @@
+/// The window's commands. Only these exist for the page, and only the
+/// capability in src-tauri/capabilities/ grants them, to the main window.
+const COMMANDS: &[&str] = &[
+    "defaults", "validate", "generate", "copy", "download", "export", "discard", "leave",
+];
+
 fn main() {
-    tauri_build::build()
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {e:#}");
+    }
 }

@@ -1,7 +1,47 @@
-//! The desktop window. The certificate form arrives with the [app] issue;
-//! until then the window says so plainly and points to the command line.
+//! Everything Tauri: the builder, plugins, the managed session, and the
+//! question asked before a pending certificate is lost by closing the window.
+
+pub mod clipboard;
+pub mod commands;
+pub mod dialog;
+pub mod error;
+pub mod session;
+
+use tauri::{Manager, WindowEvent};
+
+use commands::SessionState;
 
 /// Opens the AuthCert window and runs until it is closed.
 pub fn run() -> Result<(), tauri::Error> {
-    tauri::Builder::default().run(tauri::generate_context!())
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(SessionState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::defaults,
+            commands::validate,
+            commands::generate,
+            commands::copy,
+            commands::download,
+            commands::export,
+            commands::discard,
+            commands::leave,
+        ])
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                let pending = window
+                    .state::<SessionState>()
+                    .lock()
+                    .map(|s| s.has_pending())
+                    .unwrap_or(false);
+                if pending {
+                    // The page asks; if the admin agrees it calls `leave`.
+                    api.prevent_close();
+                    if let Some(webview) = window.app_handle().get_webview_window(window.label()) {
+                        let _ = webview.eval("window.authcert && window.authcert.confirmLeave()");
+                    }
+                }
+            }
+        })
+        .run(tauri::generate_context!())
 }

@@ -1,0 +1,324 @@
+//! The window's commands: each parses, calls the engine, the session or the
+//! disk, and maps the error. The page never receives the file's bytes or the
+//! key, and never chooses where a file is written.
+
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tauri::{AppHandle, Runtime, State, WebviewWindow};
+
+use crate::engine::{
+    self, request::EndDateRange, Choice, Clock, Encryption, Field, FieldError, InvalidRequest,
+    KeyType, RawRequest, Request, SignatureHash,
+};
+use crate::{filename, save};
+
+use super::error::AppError;
+use super::session::Session;
+use super::{clipboard, dialog};
+
+pub type SessionState = Mutex<Session>;
+
+/// The form as the page sends it. Unknown fields are refused by the
+/// deserializer; values of the wrong type are refused by `into_raw`, which
+/// names the field (serde's own type errors do not).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Form {
+    #[serde(default)]
+    pub nickname: Value,
+    #[serde(default)]
+    pub end_date: Value,
+    #[serde(default)]
+    pub api_token_end_date: Value,
+    #[serde(default)]
+    pub encryption: Value,
+    #[serde(default)]
+    pub signature_hash: Value,
+    #[serde(default)]
+    pub key_type: Value,
+}
+
+impl Form {
+    fn into_raw(self) -> Result<RawRequest, InvalidRequest> {
+        let mut errors = Vec::new();
+        let mut text = |v: Value, field: Field| match v {
+            Value::Null => None,
+            Value::String(s) => Some(s),
+            other => {
+                let kind = match other {
+                    Value::Bool(_) => "true or false",
+                    Value::Number(_) => "a number",
+                    Value::Array(_) => "a list",
+                    _ => "an object",
+                };
+                errors.push(FieldError::new(field, format!("must be text, not {kind}.")));
+                None
+            }
+        };
+        let raw = RawRequest {
+            nickname: text(self.nickname, Field::Nickname).unwrap_or_default(),
+            end_date: text(self.end_date, Field::EndDate).unwrap_or_default(),
+            api_token_end_date: text(self.api_token_end_date, Field::ApiTokenEndDate),
+            encryption: text(self.encryption, Field::Encryption),
+            signature_hash: text(self.signature_hash, Field::SignatureHash),
+            key_type: text(self.key_type, Field::KeyType),
+        };
+        if errors.is_empty() {
+            Ok(raw)
+        } else {
+            Err(InvalidRequest { errors })
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Option_ {
+    token: &'static str,
+    label: &'static str,
+}
+
+fn options<C: Choice>() -> Vec<Option_> {
+    C::ALL
+        .iter()
+        .map(|c| Option_ {
+            token: c.token(),
+            label: c.label(),
+        })
+        .collect()
+}
+
+/// What the form needs to start: the dates' range and every choice, from the
+/// engine, so that the page repeats no rule of its own.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Defaults {
+    today: String,
+    end_date: String,
+    earliest: String,
+    latest: String,
+    zone: String,
+    encryptions: Vec<Option_>,
+    hashes: Vec<Option_>,
+    key_types: Vec<Option_>,
+    /// For each key type, the hashes it can sign with (tokens).
+    key_hashes: Vec<(&'static str, Vec<&'static str>)>,
+    combinations: &'static str,
+}
+
+#[tauri::command]
+pub fn defaults() -> Defaults {
+    let clock = Clock::system();
+    let today = clock.today();
+    let range = EndDateRange::on(today, None);
+    Defaults {
+        today: today.to_string(),
+        end_date: EndDateRange::default_end(today, None).to_string(),
+        earliest: range.earliest.to_string(),
+        latest: range.latest.to_string(),
+        zone: clock.zone_name(),
+        encryptions: options::<Encryption>(),
+        hashes: options::<SignatureHash>(),
+        key_types: options::<KeyType>(),
+        key_hashes: KeyType::ALL
+            .iter()
+            .map(|k| (k.token(), k.hashes().iter().map(|h| h.token()).collect()))
+            .collect(),
+        combinations: engine::request::combinations_text(),
+    }
+}
+
+fn parse(form: Form, session: &Session, clock: &Clock) -> Result<Request, AppError> {
+    let raw = form.into_raw().map_err(AppError::Invalid)?;
+    let pending = session.pending_nickname().map(str::to_string);
+    Request::parse(&raw, clock.today(), pending.as_deref()).map_err(AppError::Invalid)
+}
+
+fn lock(state: &SessionState) -> Result<std::sync::MutexGuard<'_, Session>, AppError> {
+    state
+        .lock()
+        .map_err(|_| AppError::Internal("AuthCert hit an internal error; restart it.".into()))
+}
+
+/// Checks the form with the engine's rules; returns every refusal (none: valid).
+#[tauri::command]
+pub fn validate(form: Form, state: State<'_, SessionState>) -> Result<Vec<FieldError>, AppError> {
+    let session = lock(&state)?;
+    match parse(form, &session, &Clock::system()) {
+        Ok(_) => Ok(Vec::new()),
+        Err(AppError::Invalid(invalid)) => Ok(invalid.errors),
+        Err(e) => Err(e),
+    }
+}
+
+/// What the one-time screen shows.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadyView {
+    password: String,
+    nickname: String,
+    valid_until: String,
+    zone: String,
+    suggested_file_name: String,
+    sha256_fingerprint: String,
+}
+
+/// Makes the certificate off the main thread; refused while another one
+/// runs or waits to be downloaded.
+#[tauri::command]
+pub async fn generate(form: Form, state: State<'_, SessionState>) -> Result<ReadyView, AppError> {
+    let clock = Clock::system();
+    let request = {
+        let mut session = lock(&state)?;
+        let request = parse(form, &session, &clock)?;
+        session.begin_generate()?;
+        request
+    };
+    let made = tauri::async_runtime::spawn_blocking(move || engine::issue(&request, &clock))
+        .await
+        .map_err(|e| AppError::Internal(format!("the generation stopped unexpectedly: {e}")));
+    let mut session = lock(&state)?;
+    let issued = match made {
+        Ok(Ok(issued)) => issued,
+        Ok(Err(e)) => {
+            session.finish_generate(None);
+            return Err(e.into());
+        }
+        Err(e) => {
+            session.finish_generate(None);
+            return Err(e);
+        }
+    };
+    let f = &issued.facts;
+    let view = ReadyView {
+        password: issued.password.expose().to_string(),
+        nickname: f.nickname.clone(),
+        valid_until: f.not_after_local.clone(),
+        zone: f.zone.clone(),
+        suggested_file_name: filename::suggested(&f.nickname, "p12"),
+        sha256_fingerprint: f.sha256_fingerprint.clone(),
+    };
+    session.finish_generate(Some(issued));
+    Ok(view)
+}
+
+/// Puts the password on the clipboard; it is cleared after a minute if the
+/// clipboard still holds it.
+#[tauri::command]
+pub fn copy<R: Runtime>(app: AppHandle<R>, state: State<'_, SessionState>) -> Result<(), AppError> {
+    let session = lock(&state)?;
+    let issued = session.ready()?;
+    clipboard::copy_then_clear(&app, issued.password.expose())
+}
+
+/// What the screen shows after a download.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Downloaded {
+    path: String,
+    file_name: String,
+    nickname: String,
+}
+
+/// Opens the save dialog, writes the file safely, checks it, then wipes the
+/// password and key. Cancel or failure keeps everything for another try.
+#[tauri::command]
+pub async fn download<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, SessionState>,
+) -> Result<Downloaded, AppError> {
+    let suggested = {
+        let session = lock(&state)?;
+        filename::suggested(&session.ready()?.facts.nickname, "p12")
+    };
+    let path = dialog::save_path(
+        &window,
+        "Save certificate",
+        &suggested,
+        "PKCS#12 certificate",
+        &["p12", "pfx"],
+    )
+    .ok_or(AppError::Cancelled)?;
+    let mut session = lock(&state)?;
+    let issued = session.ready()?;
+    save::write_new(&path, &issued.p12, |bytes| {
+        engine::pkcs12::check(
+            bytes,
+            &issued.password,
+            &issued.facts.nickname,
+            &issued.facts.certificate_der,
+        )
+    })
+    .map_err(|e| AppError::Save(e.to_string()))?;
+    let nickname = issued.facts.nickname.clone();
+    session.mark_downloaded(&path)?;
+    Ok(Downloaded {
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        path: path.display().to_string(),
+        nickname,
+    })
+}
+
+/// Saves the public certificate (PEM or DER `.cer`) of the downloaded one.
+#[tauri::command]
+pub async fn export<R: Runtime>(
+    format: String,
+    window: WebviewWindow<R>,
+    state: State<'_, SessionState>,
+) -> Result<String, AppError> {
+    let (der, pem, nickname) = {
+        let session = lock(&state)?;
+        let (facts, _) = session.downloaded()?;
+        (
+            facts.certificate_der.clone(),
+            facts.certificate_pem(),
+            facts.nickname.clone(),
+        )
+    };
+    let (bytes, ext, kind) = match format.as_str() {
+        "pem" => (pem.into_bytes(), "pem", "PEM certificate"),
+        "cer" => (der, "cer", "DER certificate"),
+        _ => {
+            return Err(AppError::Internal(
+                "Export format: choose pem or cer.".into(),
+            ))
+        }
+    };
+    let path = dialog::save_path(
+        &window,
+        "Export public certificate",
+        &filename::suggested(&nickname, ext),
+        kind,
+        &[ext],
+    )
+    .ok_or(AppError::ExportCancelled)?;
+    save::write_new(&path, &bytes, |_| Ok::<(), std::convert::Infallible>(())).map_err(
+        |e| match e {
+            save::WriteNewError::Save(s) => AppError::Export(s),
+            save::WriteNewError::Verify(never) => match never {},
+        },
+    )?;
+    Ok(path.display().to_string())
+}
+
+/// Forgets the pending certificate: its password and key are wiped.
+#[tauri::command]
+pub fn discard(state: State<'_, SessionState>) -> Result<(), AppError> {
+    lock(&state)?.discard();
+    Ok(())
+}
+
+/// Closes the window for good, after the page asked the admin.
+#[tauri::command]
+pub fn leave<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, SessionState>,
+) -> Result<(), AppError> {
+    lock(&state)?.discard();
+    app.exit(0);
+    Ok(())
+}

@@ -1,0 +1,119 @@
+'use strict';
+// The form: choices and dates come from Rust (`defaults`), and every rule is
+// checked by Rust (`validate`, then again by `generate`).
+(function () {
+  const app = window.authcert;
+  const form = document.getElementById('form');
+  const button = document.getElementById('generate');
+  const formError = document.getElementById('form-error');
+  const inputs = {
+    nickname: document.getElementById('nickname'),
+    end_date: document.getElementById('end-date'),
+    api_token_end_date: document.getElementById('token-end'),
+    encryption: document.getElementById('encryption'),
+    signature_hash: document.getElementById('hash'),
+    key_type: document.getElementById('key-type'),
+  };
+  const touched = new Set();
+  let defaults = null;
+  let busy = false;
+
+  function fill(select, options) {
+    select.replaceChildren(...options.map((o, i) => {
+      const opt = document.createElement('option');
+      opt.value = o.token;
+      opt.textContent = i === 0 ? o.label + ' (recommended)' : o.label;
+      return opt;
+    }));
+  }
+
+  function values() {
+    return {
+      nickname: inputs.nickname.value,
+      endDate: inputs.end_date.value,
+      apiTokenEndDate: inputs.api_token_end_date.value || null,
+      encryption: inputs.encryption.value,
+      signatureHash: inputs.signature_hash.value,
+      keyType: inputs.key_type.value,
+    };
+  }
+
+  function showErrors(errors, all) {
+    const byField = new Map(errors.map((e) => [e.field, e.message]));
+    for (const [field, input] of Object.entries(inputs)) {
+      const shown = (all || touched.has(field)) ? byField.get(field) : undefined;
+      const box = input.closest('.field').querySelector('.error');
+      box.textContent = shown ? shown.charAt(0).toUpperCase() + shown.slice(1) : '';
+      input.setAttribute('aria-invalid', shown ? 'true' : 'false');
+    }
+    if (all && errors.length) {
+      const first = inputs[errors[0].field];
+      if (first.closest('details')) first.closest('details').open = true;
+      first.focus();
+    }
+  }
+
+  async function check(all) {
+    try {
+      const errors = await app.invoke('validate', { form: values() });
+      showErrors(errors, all);
+      return errors;
+    } catch (e) {
+      formError.textContent = e.message || String(e);
+      return [e];
+    }
+  }
+
+  for (const [field, input] of Object.entries(inputs)) {
+    const mark = () => { touched.add(field); check(false); };
+    input.addEventListener('change', mark);
+    if (input.tagName === 'INPUT') input.addEventListener('input', mark);
+  }
+
+  function setBusy(on) {
+    busy = on;
+    button.disabled = on;
+    button.setAttribute('aria-busy', on ? 'true' : 'false');
+    button.textContent = on ? 'Generating… (this can take a few seconds)' : 'Generate certificate';
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    formError.textContent = '';
+    setBusy(true);
+    try {
+      const errors = await check(true);
+      if (errors.length) return;
+      const ready = await app.invoke('generate', { form: values() });
+      app.ready.open(ready);
+    } catch (e) {
+      if (e && e.errors && e.errors.length) showErrors(e.errors, true);
+      else formError.textContent = (e && e.message) || String(e);
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  app.form = {
+    async reset() {
+      if (!defaults) defaults = await app.invoke('defaults');
+      fill(inputs.encryption, defaults.encryptions);
+      fill(inputs.signature_hash, defaults.hashes);
+      fill(inputs.key_type, defaults.keyTypes);
+      form.reset();
+      touched.clear();
+      for (const date of [inputs.end_date, inputs.api_token_end_date]) {
+        date.min = defaults.earliest;
+        date.max = date === inputs.end_date ? defaults.latest : '';
+      }
+      inputs.end_date.value = defaults.endDate;
+      document.getElementById('end-date-hint').textContent =
+        'Valid until the end of that day in your time zone (' + defaults.zone + '). It can never be changed later.';
+      showErrors([], false);
+      formError.textContent = '';
+      app.show('screen-form');
+      inputs.nickname.focus();
+    },
+  };
+})();

@@ -1,0 +1,2 @@
+'use strict';
+window.authcert.form.reset();

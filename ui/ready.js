@@ -1,0 +1,108 @@
+'use strict';
+// The one-time screen and the one after the download. The password lives in
+// the page only while this screen shows; it is removed when the screen goes.
+(function () {
+  const app = window.authcert;
+  const el = (id) => document.getElementById(id);
+  const password = el('password');
+  const saved = el('saved');
+  const download = el('download');
+  const leaveDialog = el('leave-dialog');
+  let pending = false;
+
+  function forgetSecret() {
+    password.textContent = '';
+    el('copy-status').textContent = '';
+  }
+
+  function open(ready) {
+    pending = true;
+    password.textContent = ready.password;
+    el('ready-nickname').textContent = ready.nickname;
+    el('ready-until').textContent = ready.validUntil + ' (' + ready.zone + ')';
+    saved.checked = false;
+    download.disabled = true;
+    el('download-status').textContent = '';
+    app.show('screen-ready');
+    el('copy').focus();
+  }
+
+  saved.addEventListener('change', () => { download.disabled = !saved.checked; });
+
+  el('copy').addEventListener('click', async () => {
+    try {
+      await app.invoke('copy');
+      el('copy-status').textContent = 'Copied. The clipboard is cleared again in one minute if it still holds the password.';
+    } catch (e) {
+      el('copy-status').textContent = e.message || String(e);
+    }
+  });
+
+  download.addEventListener('click', async () => {
+    if (download.disabled) return;
+    download.disabled = true;
+    el('download-status').textContent = 'Choose where to save the certificate…';
+    try {
+      const done = await app.invoke('download');
+      pending = false;
+      forgetSecret();
+      showDone(done);
+    } catch (e) {
+      el('download-status').textContent = e.message || String(e);
+      download.disabled = !saved.checked;
+    }
+  });
+
+  function showDone(done) {
+    el('saved-path').textContent = done.path;
+    el('postman-path').textContent = done.path;
+    const shellQuote = (s) => "'" + s.replace(/'/g, "'\\''") + "'";
+    el('curl-command').textContent =
+      'curl --cert-type P12 --cert ' + shellQuote(done.path + ':PASSWORD') + ' https://api.example.com/';
+    el('export-status').textContent = '';
+    app.show('screen-done');
+    el('done-title').focus();
+  }
+
+  async function exportAs(format) {
+    try {
+      const path = await app.invoke('export', { format });
+      el('export-status').textContent = 'Saved the public certificate to ' + path;
+    } catch (e) {
+      el('export-status').textContent = e.message || String(e);
+    }
+  }
+  el('export-pem').addEventListener('click', () => exportAs('pem'));
+  el('export-cer').addEventListener('click', () => exportAs('cer'));
+  el('another').addEventListener('click', () => app.form.reset());
+
+  // Leaving before the download: the Close button, Escape, or closing the
+  // window (Rust calls confirmLeave) all ask first.
+  let quitAfter = false;
+  function confirmLeave(quit) {
+    quitAfter = Boolean(quit);
+    if (!leaveDialog.open) leaveDialog.showModal();
+  }
+  el('close-ready').addEventListener('click', () => confirmLeave(false));
+  el('leave-stay').addEventListener('click', () => leaveDialog.close());
+  el('leave-discard').addEventListener('click', async () => {
+    leaveDialog.close();
+    pending = false;
+    forgetSecret();
+    if (quitAfter) {
+      await app.invoke('leave');
+    } else {
+      await app.invoke('discard');
+      app.form.reset();
+    }
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && pending && !leaveDialog.open && !el('screen-ready').hidden) {
+      event.preventDefault();
+      confirmLeave(false);
+    }
+  });
+
+  app.ready = { open };
+  app.confirmLeave = () => confirmLeave(true);
+})();
