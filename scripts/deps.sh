@@ -6,7 +6,7 @@ set -euo pipefail
 
 want=(build-essential pkg-config libwebkit2gtk-4.1-dev curl)
 if [ "${1:-app}" = test ]; then
-  want+=(openssl python3)
+  want+=(openssl python3 xvfb xauth webkit2gtk-driver xdotool xclip imagemagick)
   # Java may come from elsewhere than Debian's package; keytool is what counts.
   command -v keytool >/dev/null 2>&1 || want+=(default-jre-headless)
 fi
@@ -30,6 +30,10 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 if [ "${1:-app}" = test ]; then
+  if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
+    echo "Installing tauri-driver (WebDriver for the app's window)" >&2
+    cargo install tauri-driver --locked --version '^2' >&2
+  fi
   if ! python3 -c 'import cryptography' 2>/dev/null; then
     echo "Installing Python's cryptography package" >&2
     python3 -m pip install --quiet cryptography >&2 \

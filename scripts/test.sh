@@ -8,6 +8,6 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 echo "== cargo fmt --check" >&2
 cargo fmt --check
 echo "== cargo clippy --all-targets -- -D warnings" >&2
-cargo clippy --all-targets --locked -- -D warnings
-echo "== cargo test" >&2
-cargo test --locked --all-targets
+cargo clippy --all-targets --all-features --locked -- -D warnings
+echo "== cargo test (with the end-to-end tests' hooks)" >&2
+cargo test --locked --all-targets --features test-hooks

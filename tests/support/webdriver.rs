@@ -1,0 +1,275 @@
+//! The real window under test: Xvfb, tauri-driver (which starts
+//! WebKitWebDriver and the app), and a minimal W3C WebDriver client.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub const ENTER: &str = "\u{E007}";
+pub const ESCAPE: &str = "\u{E00C}";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(&std::env::var_os("HOME").unwrap()).join(".cargo"));
+    let installed = home.join("bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// One app in its own X display, driven through WebDriver. Everything it
+/// started is stopped on drop.
+pub struct App {
+    xvfb: Child,
+    driver: Child,
+    pub display: String,
+    base: String,
+    session: String,
+    /// A folder of this test's own: home, data and dialog answers.
+    pub dir: PathBuf,
+    pub name: String,
+}
+
+impl App {
+    pub fn start(name: &str, extra_env: &[(&str, &str)]) -> App {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("e2e")
+            .join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("home")).unwrap();
+
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x1024x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb runs (scripts/test.sh installs it)");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let display = format!(":{}", line.trim());
+
+        let (port, native) = (free_port(), free_port());
+        let mut driver = Command::new(tauri_driver());
+        driver
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .env("HOME", dir.join("home"))
+            .env("XDG_DATA_HOME", dir.join("home/.local/share"))
+            .env("XDG_CONFIG_HOME", dir.join("home/.config"))
+            .env("XDG_CACHE_HOME", dir.join("home/.cache"))
+            .env("AUTHCERT_TEST_DIALOG", dir.join("dialog-answer"))
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (k, v) in extra_env {
+            driver.env(k, v);
+        }
+        let driver = driver
+            .spawn()
+            .expect("tauri-driver runs (scripts/test.sh installs it)");
+        let base = format!("http://127.0.0.1:{port}");
+
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not answer");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": env!("CARGO_BIN_EXE_authcert")}}}});
+        let resp: Value = ureq::post(&format!("{base}/session"))
+            .send_json(caps)
+            .expect("a WebDriver session starts")
+            .into_json()
+            .unwrap();
+        let session = resp["value"]["sessionId"].as_str().unwrap().to_string();
+        let app = App {
+            xvfb,
+            driver,
+            display,
+            base,
+            session,
+            dir,
+            name: name.to_string(),
+        };
+        app.wait("the form", "return !document.getElementById('screen-form').hidden && document.getElementById('encryption').options.length > 0");
+        app
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.session, path)
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        match ureq::post(&self.url(path)).send_json(body) {
+            Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
+            Err(ureq::Error::Status(code, r)) => panic!(
+                "WebDriver {path}: {code} {}",
+                r.into_string().unwrap_or_default()
+            ),
+            Err(e) => panic!("WebDriver {path}: {e}"),
+        }
+    }
+
+    fn get(&self, path: &str) -> Value {
+        ureq::get(&self.url(path))
+            .call()
+            .unwrap()
+            .into_json::<Value>()
+            .unwrap()["value"]
+            .clone()
+    }
+
+    /// Runs `script` (a function body) in the page and returns its value.
+    pub fn js(&self, script: &str) -> Value {
+        self.post("/execute/sync", json!({"script": script, "args": []}))
+    }
+
+    /// Calls a Tauri command from the page, as a hostile page script could:
+    /// Ok(value) or Err(the serialized error).
+    pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        let script = "const done = arguments[arguments.length - 1];\
+            window.__TAURI__.core.invoke(arguments[0], arguments[1])\
+              .then(v => done({ok: v === undefined ? null : v}), e => done({err: e}));";
+        let r = self.post(
+            "/execute/async",
+            json!({"script": script, "args": [command, args]}),
+        );
+        match r.get("ok") {
+            Some(v) => Ok(v.clone()),
+            None => Err(r["err"].clone()),
+        }
+    }
+
+    fn element(&self, css: &str) -> String {
+        let v = self.post("/element", json!({"using": "css selector", "value": css}));
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_string()
+    }
+
+    pub fn click(&self, css: &str) {
+        let id = self.element(css);
+        self.post(&format!("/element/{id}/click"), json!({}));
+    }
+
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.post(&format!("/element/{id}/value"), json!({"text": text}));
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let id = self.element(css);
+        self.get(&format!("/element/{id}/text"))
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn visible(&self, screen: &str) -> bool {
+        self.js(&format!(
+            "return !document.getElementById('{screen}').hidden"
+        )) == json!(true)
+    }
+
+    /// Waits until `script` returns true (the page's state, polled).
+    pub fn wait(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if self.js(script) == json!(true) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: timed out waiting for {what}",
+                self.name
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    pub fn wait_screen(&self, screen: &str) {
+        self.wait(
+            screen,
+            &format!("return !document.getElementById('{screen}').hidden"),
+        );
+    }
+
+    /// Saves a PNG of the window under target/screenshots/, after two frames.
+    pub fn screenshot(&self, label: &str) -> PathBuf {
+        use base64::Engine;
+        let frames = "const done = arguments[arguments.length - 1];\
+            requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.post("/execute/async", json!({"script": frames, "args": []}));
+        let b64 = self.get("/screenshot");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap())
+            .unwrap();
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}-{label}.png", self.name));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    /// Saves a PNG of the whole X display (native dialogs included).
+    pub fn screenshot_display(&self, label: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("../screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}-{label}.png", self.name));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .env("DISPLAY", &self.display)
+            .status()
+            .expect("ImageMagick's import runs");
+        assert!(status.success());
+        path
+    }
+
+    /// The next answer the save dialog gives (a path, or "cancel").
+    pub fn answer_dialog(&self, answer: &str) {
+        std::fs::write(self.dir.join("dialog-answer"), answer).unwrap();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&self.url("")).call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
