@@ -339,3 +339,36 @@ fn the_real_gtk_save_dialog() {
     app.wait_screen("screen-done");
     assert!(openssl_opens(&target, &password));
 }
+
+/// Closing the window (as a window manager's close button does) asks first
+/// while a certificate waits, and closes at once when nothing would be lost.
+#[test]
+fn closing_the_window_asks_while_a_certificate_waits() {
+    let app = App::start("window-close", &[]);
+    generate(&app, "Closing");
+    app.ask_window_to_close();
+    app.wait(
+        "the question",
+        "return document.getElementById('leave-dialog').open",
+    );
+    app.screenshot("asked");
+    app.click("#leave-stay");
+    assert!(app.visible("screen-ready"), "staying keeps the certificate");
+    assert!(app.window_id().is_some());
+
+    app.ask_window_to_close();
+    app.wait(
+        "the question",
+        "return document.getElementById('leave-dialog').open",
+    );
+    // Discarding from here quits: the page calls `leave`, the window goes.
+    app.js("document.getElementById('leave-discard').click(); return true");
+    app.wait_window_gone();
+}
+
+#[test]
+fn closing_the_window_with_nothing_pending_does_not_ask() {
+    let app = App::start("window-close-idle", &[]);
+    app.ask_window_to_close();
+    app.wait_window_gone();
+}

@@ -258,6 +258,47 @@ impl App {
         path
     }
 
+    pub fn xdotool(&self, args: &[&str]) -> std::process::Output {
+        Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool runs")
+    }
+
+    /// The X id of the visible AuthCert window, if there is one.
+    pub fn window_id(&self) -> Option<String> {
+        let out = self.xdotool(&["search", "--onlyvisible", "--name", "^AuthCert$"]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .map(str::to_string)
+    }
+
+    /// Sends WM_DELETE_WINDOW, as a window manager's close button does.
+    pub fn ask_window_to_close(&self) {
+        let id = self.window_id().expect("the AuthCert window");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/wm_close.py");
+        let status = Command::new("python3")
+            .args([script, &id])
+            .env("DISPLAY", &self.display)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    pub fn wait_window_gone(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.window_id().is_some() {
+            assert!(
+                Instant::now() < deadline,
+                "{}: the window is still open",
+                self.name
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The next answer the save dialog gives (a path, or "cancel").
     pub fn answer_dialog(&self, answer: &str) {
         std::fs::write(self.dir.join("dialog-answer"), answer).unwrap();
