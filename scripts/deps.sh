@@ -6,7 +6,8 @@ set -euo pipefail
 
 want=(build-essential pkg-config libwebkit2gtk-4.1-dev curl)
 if [ "${1:-app}" = test ]; then
-  want+=(openssl python3 xvfb xauth webkit2gtk-driver xdotool xclip imagemagick)
+  want+=(openssl python3 xvfb xauth webkit2gtk-driver xdotool xclip imagemagick
+         gnome-keyring dbus libsecret-tools)
   # Java may come from elsewhere than Debian's package; keytool is what counts.
   command -v keytool >/dev/null 2>&1 || want+=(default-jre-headless)
 fi

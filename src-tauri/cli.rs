@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::engine::{self, Clock, RawRequest, Request};
+use crate::keychain::{self, Keychain};
 use crate::save::{self, SaveError, WriteNewError};
 
 pub const EXIT_OK: i32 = 0;
@@ -76,12 +77,18 @@ Options:
   --key rsa-3072|rsa-2048|rsa-4096|ecdsa-p256|ecdsa-p384
                          the key type (default rsa-3072). Combinations:
                          {combos}.
+  --keychain             also store the password in this computer's keychain
+                         ({keychain}), service \"{service}\",
+                         account = the nickname. If that fails, nothing is
+                         saved.
 
 Example:
   pw=$(authcert generate --nickname \"Billing API\" --end-date 2027-06-30 --out billing.p12)
   curl --cert-type P12 --cert \"billing.p12:$pw\" https://api.example.com/
 ",
-        combos = engine::request::combinations_text()
+        combos = engine::request::combinations_text(),
+        keychain = keychain::system_name(),
+        service = keychain::SERVICE,
     )
 }
 
@@ -130,6 +137,7 @@ struct GenerateArgs {
     hash: Option<String>,
     key: Option<String>,
     out: Option<String>,
+    keychain: bool,
     help: bool,
 }
 
@@ -143,6 +151,10 @@ fn parse_generate_args(args: &[String]) -> Result<GenerateArgs, String> {
         };
         if name == "--help" || name == "-h" {
             parsed.help = true;
+            continue;
+        }
+        if name == "--keychain" && inline.is_none() {
+            parsed.keychain = true;
             continue;
         }
         let slot = match name {
@@ -252,6 +264,26 @@ pub fn generate(
             return EXIT_FAILURE;
         }
     };
+    // The keychain first: if it fails, nothing has been written anywhere.
+    let stored_in = if parsed.keychain {
+        match Keychain::system().and_then(|k| {
+            k.store(request.nickname.as_str(), issued.password.expose())
+                .map(|()| k)
+        }) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                let _ = writeln!(stderr, "authcert: --keychain: {e} Nothing was saved.");
+                return EXIT_FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+    let forget = |k: &Option<Keychain>| {
+        if let Some(k) = k {
+            let _ = k.delete(request.nickname.as_str());
+        }
+    };
     let saved = save::write_new(&out, &issued.p12, |bytes| {
         engine::pkcs12::check(
             bytes,
@@ -261,6 +293,7 @@ pub fn generate(
         )
     });
     if let Err(e) = saved {
+        forget(&stored_in);
         let _ = writeln!(stderr, "authcert: the file was not saved: {e}");
         return match e {
             WriteNewError::Save(SaveError::AlreadyExists(_)) => EXIT_INVALID,
@@ -272,6 +305,7 @@ pub fn generate(
     let printed = writeln!(stdout, "{}", issued.password.expose()).and_then(|_| stdout.flush());
     if let Err(e) = printed {
         let _ = std::fs::remove_file(&out);
+        forget(&stored_in);
         let _ = writeln!(
             stderr,
             "authcert: the password could not be written to standard output ({}); the file has been removed.",
@@ -281,10 +315,23 @@ pub fn generate(
     }
     let _ = writeln!(
         stderr,
-        "Saved {}\n{}\nThe password above is shown only once: store it safely now.",
+        "Saved {}\n{}",
         out.display(),
         issued.facts.summary()
     );
+    let _ = match stored_in {
+        Some(_) => writeln!(
+            stderr,
+            "The password is also stored in the {}: service \"{}\", account \"{}\".",
+            keychain::system_name(),
+            keychain::SERVICE,
+            request.nickname
+        ),
+        None => writeln!(
+            stderr,
+            "The password above is shown only once: store it safely now."
+        ),
+    };
     EXIT_OK
 }
 

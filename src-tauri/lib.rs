@@ -4,5 +4,6 @@ pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod filename;
+pub mod keychain;
 pub mod save;
 pub mod wipe_alloc;

@@ -1,0 +1,239 @@
+//! The operating system's keychain, through keyring-core and one store per
+//! system. A store is opened for every call, so a keychain that was missing
+//! or locked at the first try works on the next one without a restart.
+//!
+//! Entries: service `AuthCert`, account = the certificate's nickname.
+
+use std::sync::Arc;
+
+use keyring_core::{CredentialStore, Entry, Error};
+use zeroize::Zeroizing;
+
+/// The service name under which every password is stored.
+pub const SERVICE: &str = "AuthCert";
+
+/// What the admin knows the keychain as, on this system.
+pub fn system_name() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "macOS Keychain"
+    } else if cfg!(target_os = "windows") {
+        "Windows Credential Manager"
+    } else {
+        "desktop keyring (GNOME Keyring or KWallet)"
+    }
+}
+
+/// Why the keychain could not be used, and what to do next.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeychainError {
+    #[error("No keychain service is running on this computer ({0}), so the password was not stored there. Keep it in your password manager; on Linux, a desktop keyring such as GNOME Keyring or KWallet provides one.")]
+    NoService(String),
+    #[error("The keychain is locked, so the password was not stored there. Unlock it (log in to your desktop session, or open your keyring) and try again.")]
+    Locked,
+    #[error("The keychain refused access, so the password was not stored there. Allow AuthCert when your system asks, or keep the password in your password manager.")]
+    Denied,
+    #[error("No password for this certificate is stored in the keychain.")]
+    NotFound,
+    #[error("The keychain is not supported by this build of AuthCert on this system yet.")]
+    Unsupported,
+    #[error("The keychain failed: {0}")]
+    Other(String),
+}
+
+impl KeychainError {
+    fn from_keyring(e: Error) -> KeychainError {
+        match e {
+            Error::NoEntry => KeychainError::NotFound,
+            Error::NoStorageAccess(inner) => {
+                let text = inner.to_string().to_lowercase();
+                if text.contains("denied") || text.contains("dismissed") {
+                    KeychainError::Denied
+                } else {
+                    KeychainError::Locked
+                }
+            }
+            Error::PlatformFailure(inner) => classify_platform(&inner.to_string()),
+            Error::NoDefaultStore | Error::NotSupportedByStore(_) => KeychainError::Unsupported,
+            other => KeychainError::Other(other.to_string()),
+        }
+    }
+}
+
+/// Tells "nothing answers" apart from other failures of the platform.
+fn classify_platform(detail: &str) -> KeychainError {
+    let lower = detail.to_lowercase();
+    let absent = [
+        "serviceunknown",
+        "was not provided by any .service files",
+        "no such file or directory",
+        "connection refused",
+        "failed to connect",
+        "dbus_session_bus_address",
+    ];
+    if absent.iter().any(|a| lower.contains(a)) {
+        let why = if lower.contains("serviceunknown") || lower.contains(".service files") {
+            "the session has no Secret Service provider"
+        } else {
+            "no D-Bus session to reach one"
+        };
+        KeychainError::NoService(why.into())
+    } else if lower.contains("denied") || lower.contains("not authorized") {
+        KeychainError::Denied
+    } else {
+        KeychainError::Other(detail.chars().take(300).collect())
+    }
+}
+
+/// A handle on one credential store.
+pub struct Keychain {
+    store: Arc<CredentialStore>,
+}
+
+impl Keychain {
+    /// This system's keychain.
+    pub fn system() -> Result<Keychain, KeychainError> {
+        platform::store()
+            .map(|store| Keychain { store })
+            .map_err(KeychainError::from_keyring)
+    }
+
+    /// Any keyring-core store (tests use the mock store to inject faults).
+    pub fn with_store(store: Arc<CredentialStore>) -> Keychain {
+        Keychain { store }
+    }
+
+    pub fn entry(&self, nickname: &str) -> Result<Entry, KeychainError> {
+        self.store
+            .build(SERVICE, nickname, None)
+            .map_err(KeychainError::from_keyring)
+    }
+
+    /// Stores (or replaces) the password of `nickname`.
+    pub fn store(&self, nickname: &str, password: &str) -> Result<(), KeychainError> {
+        store_in(&self.entry(nickname)?, password)
+    }
+
+    /// Reads the password of `nickname` back.
+    pub fn read(&self, nickname: &str) -> Result<Zeroizing<String>, KeychainError> {
+        read_from(&self.entry(nickname)?)
+    }
+
+    /// Deletes the entry of `nickname`; a missing entry is not an error.
+    pub fn delete(&self, nickname: &str) -> Result<(), KeychainError> {
+        delete_in(&self.entry(nickname)?)
+    }
+}
+
+pub fn store_in(entry: &Entry, password: &str) -> Result<(), KeychainError> {
+    entry
+        .set_password(password)
+        .map_err(KeychainError::from_keyring)
+}
+
+pub fn read_from(entry: &Entry) -> Result<Zeroizing<String>, KeychainError> {
+    entry
+        .get_password()
+        .map(Zeroizing::new)
+        .map_err(KeychainError::from_keyring)
+}
+
+pub fn delete_in(entry: &Entry) -> Result<(), KeychainError> {
+    match entry.delete_credential() {
+        Ok(()) | Err(Error::NoEntry) => Ok(()),
+        Err(e) => Err(KeychainError::from_keyring(e)),
+    }
+}
+
+/// Linux and the BSDs: the Secret Service (GNOME Keyring, KWallet) over D-Bus.
+#[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+mod platform {
+    use super::*;
+
+    pub fn store() -> keyring_core::Result<Arc<CredentialStore>> {
+        let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
+        Ok(store)
+    }
+}
+
+/// macOS and Windows stores are wired by the [release] issue; until then the
+/// keychain says plainly that it is not available.
+#[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
+mod platform {
+    use super::*;
+
+    pub fn store() -> keyring_core::Result<Arc<CredentialStore>> {
+        Err(Error::NoDefaultStore)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyring_core::mock;
+
+    fn mock_keychain() -> Keychain {
+        let store: Arc<CredentialStore> = mock::Store::new().unwrap();
+        Keychain::with_store(store)
+    }
+
+    fn inject(entry: &Entry, err: Error) {
+        entry
+            .as_any()
+            .downcast_ref::<mock::Cred>()
+            .unwrap()
+            .set_error(err);
+    }
+
+    #[test]
+    fn store_read_delete() {
+        let k = mock_keychain();
+        k.store("Billing", "pw-1").unwrap();
+        assert_eq!(k.read("Billing").unwrap().as_str(), "pw-1");
+        k.delete("Billing").unwrap();
+        assert_eq!(k.read("Billing").unwrap_err(), KeychainError::NotFound);
+        k.delete("Billing").unwrap();
+    }
+
+    #[test]
+    fn locked_and_denied_have_plain_messages() {
+        let k = mock_keychain();
+        let entry = k.entry("Locked").unwrap();
+        inject(
+            &entry,
+            Error::NoStorageAccess("the collection is locked".into()),
+        );
+        let err = store_in(&entry, "pw").unwrap_err();
+        assert_eq!(err, KeychainError::Locked);
+        assert!(err.to_string().contains("Unlock it"));
+
+        inject(
+            &entry,
+            Error::NoStorageAccess("prompt dismissed: access denied".into()),
+        );
+        assert_eq!(store_in(&entry, "pw").unwrap_err(), KeychainError::Denied);
+
+        inject(&entry, Error::PlatformFailure("org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files".into()));
+        let err = store_in(&entry, "pw").unwrap_err();
+        assert!(
+            matches!(err, KeychainError::NoService(ref why) if why.contains("no Secret Service provider")),
+            "{err}"
+        );
+
+        inject(&entry, Error::PlatformFailure("something odd".into()));
+        assert_eq!(
+            store_in(&entry, "pw").unwrap_err(),
+            KeychainError::Other("something odd".into())
+        );
+        // The fault was one-off: the next call works.
+        store_in(&entry, "pw").unwrap();
+    }
+
+    #[test]
+    fn messages_never_carry_the_password() {
+        let k = mock_keychain();
+        let entry = k.entry("Leak").unwrap();
+        inject(&entry, Error::PlatformFailure("failure".into()));
+        let err = store_in(&entry, "Secret-Password-123").unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("Secret-Password-123"));
+    }
+}

@@ -1,0 +1,175 @@
+//! A private D-Bus session for tests, with or without a real Secret Service
+//! (GNOME Keyring), so that keychain tests never touch the user's keyring.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Bus {
+    daemon: Child,
+    keyring: Option<Child>,
+    pub address: String,
+    pub dir: PathBuf,
+}
+
+pub enum Keyring {
+    /// No Secret Service provider on the bus.
+    None,
+    /// GNOME Keyring, unlocked (a login keyring with a known password).
+    Unlocked,
+    /// GNOME Keyring that was never unlocked, with no way to prompt.
+    Locked,
+}
+
+impl Bus {
+    pub fn start(name: &str, keyring: Keyring) -> Bus {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("bus")
+            .join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["run", "data", "home"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.join("run"), std::fs::Permissions::from_mode(0o700))
+                .unwrap();
+        }
+        // No <servicedir>: nothing is started on demand, so "no provider"
+        // really has none.
+        let config = dir.join("bus.conf");
+        std::fs::write(
+            &config,
+            format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+                dir.join("run").display()
+            ),
+        )
+        .unwrap();
+        let mut daemon = Command::new("dbus-daemon")
+            .arg(format!("--config-file={}", config.display()))
+            .args(["--print-address=1", "--nofork"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon runs (scripts/test.sh installs it)");
+        let mut address = String::new();
+        BufReader::new(daemon.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let mut bus = Bus {
+            daemon,
+            keyring: None,
+            address: address.trim().to_string(),
+            dir,
+        };
+        match keyring {
+            Keyring::None => {}
+            Keyring::Unlocked => bus.start_keyring(true),
+            Keyring::Locked => bus.start_keyring(false),
+        }
+        bus
+    }
+
+    /// Environment for a process that should use this bus.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("DBUS_SESSION_BUS_ADDRESS", self.address.clone()),
+            (
+                "XDG_RUNTIME_DIR",
+                self.dir.join("run").display().to_string(),
+            ),
+        ]
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.envs(self.env())
+            .env("XDG_DATA_HOME", self.dir.join("data"))
+            .env("HOME", self.dir.join("home"));
+        c
+    }
+
+    fn start_keyring(&mut self, unlock: bool) {
+        let mut c = self.command("gnome-keyring-daemon");
+        c.args(["--foreground", "--components=secrets"]);
+        if unlock {
+            c.arg("--unlock");
+        }
+        let mut child = c
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon runs (scripts/test.sh installs it)");
+        let mut stdin = child.stdin.take().unwrap();
+        if unlock {
+            stdin.write_all(b"keyring-test-password").unwrap();
+        }
+        drop(stdin);
+        self.keyring = Some(child);
+        // Ready once it owns org.freedesktop.secrets on the bus.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let out = self
+                .command("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .output()
+                .unwrap();
+            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
+                return;
+            }
+            assert!(Instant::now() < deadline, "GNOME Keyring did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `secret-tool ARGS` against this bus.
+    pub fn secret_tool(&self, args: &[&str]) -> Output {
+        self.command("secret-tool")
+            .args(args)
+            .output()
+            .expect("secret-tool runs")
+    }
+
+    /// The password stored for `nickname`, as secret-tool reads it.
+    pub fn lookup(&self, nickname: &str) -> Option<String> {
+        let out = self.secret_tool(&["lookup", "service", "AuthCert", "username", nickname]);
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+impl Drop for Bus {
+    fn drop(&mut self) {
+        if let Some(k) = &mut self.keyring {
+            let _ = k.kill();
+            let _ = k.wait();
+        }
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
