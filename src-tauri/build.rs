@@ -1,7 +1,8 @@
 /// The window's commands. Only these exist for the page, and only the
 /// capability in src-tauri/capabilities/ grants them, to the main window.
 const COMMANDS: &[&str] = &[
-    "defaults", "validate", "generate", "copy", "download", "export", "discard", "leave",
+    "defaults", "validate", "generate", "copy", "remember", "forget", "download", "export",
+    "discard", "leave",
 ];
 
 fn main() {

@@ -372,3 +372,108 @@ fn closing_the_window_with_nothing_pending_does_not_ask() {
     app.ask_window_to_close();
     app.wait_window_gone();
 }
+
+#[path = "support/secret_service.rs"]
+mod secret_service;
+
+fn app_on_bus(name: &str, bus: &secret_service::Bus) -> App {
+    let env: Vec<(&str, String)> = bus.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    App::start(name, &pairs)
+}
+
+#[test]
+fn the_keychain_box_stores_the_password_shown_on_screen() {
+    let bus = secret_service::Bus::start("e2e-keychain", secret_service::Keyring::Unlocked);
+    let app = app_on_bus("keychain", &bus);
+    let password = generate(&app, "E2E Keychain");
+    app.click("#keychain");
+    app.wait(
+        "the keychain",
+        "return document.getElementById('keychain-status').textContent.startsWith('Stored')",
+    );
+    app.screenshot("stored");
+    assert_eq!(
+        bus.lookup("E2E Keychain").as_deref(),
+        Some(password.as_str())
+    );
+
+    // Unticking removes it; ticking again stores it again.
+    app.click("#keychain");
+    app.wait(
+        "the removal",
+        "return document.getElementById('keychain-status').textContent.startsWith('Removed')",
+    );
+    assert_eq!(bus.lookup("E2E Keychain"), None);
+    app.click("#keychain");
+    app.wait(
+        "the keychain",
+        "return document.getElementById('keychain-status').textContent.startsWith('Stored')",
+    );
+
+    app.click("#saved");
+    let target = app.dir.join("kc.p12");
+    app.answer_dialog(target.to_str().unwrap());
+    app.click("#download");
+    app.wait_screen("screen-done");
+    assert!(app.visible("done-keychain"));
+    assert_eq!(
+        bus.lookup("E2E Keychain").as_deref(),
+        Some(password.as_str()),
+        "kept after the download"
+    );
+    assert!(openssl_opens(&target, &password));
+}
+
+#[test]
+fn without_a_keychain_service_the_box_says_why_and_the_flow_goes_on() {
+    let bus = secret_service::Bus::start("e2e-nokeychain", secret_service::Keyring::None);
+    let app = app_on_bus("no-keychain", &bus);
+    let password = generate(&app, "No keychain");
+    app.click("#keychain");
+    app.wait("the reason", "return document.getElementById('keychain-status').textContent.includes('no Secret Service provider')");
+    app.screenshot("no-service");
+    assert_eq!(
+        app.js("return document.getElementById('keychain').checked"),
+        json!(false)
+    );
+    assert_eq!(
+        app.text("#password"),
+        password,
+        "the password is still on screen"
+    );
+    app.click("#saved");
+    let target = app.dir.join("nk.p12");
+    app.answer_dialog(target.to_str().unwrap());
+    app.click("#download");
+    app.wait_screen("screen-done");
+    assert!(openssl_opens(&target, &password));
+}
+
+#[test]
+fn a_discarded_certificate_leaves_no_keychain_entry() {
+    let bus = secret_service::Bus::start("e2e-orphan", secret_service::Keyring::Unlocked);
+    let app = app_on_bus("orphan", &bus);
+    generate(&app, "Orphan");
+    app.click("#keychain");
+    app.wait(
+        "the keychain",
+        "return document.getElementById('keychain-status').textContent.startsWith('Stored')",
+    );
+    assert!(bus.lookup("Orphan").is_some());
+    app.click("#close-ready");
+    app.wait(
+        "the question",
+        "return document.getElementById('leave-dialog').open",
+    );
+    app.click("#leave-discard");
+    app.wait_screen("screen-form");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while bus.lookup("Orphan").is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "the entry of a discarded certificate is still there"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

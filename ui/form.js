@@ -97,7 +97,10 @@
 
   app.form = {
     async reset() {
-      if (!defaults) defaults = await app.invoke('defaults');
+      if (!defaults) {
+        defaults = await app.invoke('defaults');
+        document.getElementById('keychain-name').textContent = defaults.keychainName;
+      }
       fill(inputs.encryption, defaults.encryptions);
       fill(inputs.signature_hash, defaults.hashes);
       fill(inputs.key_type, defaults.keyTypes);

@@ -7,6 +7,7 @@
   const password = el('password');
   const saved = el('saved');
   const download = el('download');
+  const keychain = el('keychain');
   const leaveDialog = el('leave-dialog');
   let pending = false;
 
@@ -21,6 +22,9 @@
     el('ready-nickname').textContent = ready.nickname;
     el('ready-until').textContent = ready.validUntil + ' (' + ready.zone + ')';
     saved.checked = false;
+    keychain.checked = false;
+    keychain.disabled = false;
+    el('keychain-status').textContent = '';
     download.disabled = true;
     el('download-status').textContent = '';
     app.show('screen-ready');
@@ -28,6 +32,23 @@
   }
 
   saved.addEventListener('change', () => { download.disabled = !saved.checked; });
+
+  // The keychain box stores at once (before any download can wipe the
+  // password) and says what happened; unticking removes the entry again.
+  keychain.addEventListener('change', async () => {
+    const want = keychain.checked;
+    keychain.disabled = true;
+    el('keychain-status').textContent = want ? 'Saving in the keychain…' : 'Removing from the keychain…';
+    try {
+      const message = await app.invoke(want ? 'remember' : 'forget');
+      el('keychain-status').textContent = want ? message : 'Removed from the keychain.';
+    } catch (e) {
+      keychain.checked = !want;
+      el('keychain-status').textContent = (e && e.message) || String(e);
+    } finally {
+      keychain.disabled = false;
+    }
+  });
 
   el('copy').addEventListener('click', async () => {
     try {
@@ -55,6 +76,7 @@
 
   function showDone(done) {
     el('saved-path').textContent = done.path;
+    el('done-keychain').hidden = !done.inKeychain;
     el('postman-path').textContent = done.path;
     const shellQuote = (s) => "'" + s.replace(/'/g, "'\\''") + "'";
     el('curl-command').textContent =

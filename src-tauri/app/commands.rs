@@ -12,6 +12,7 @@ use crate::engine::{
     self, request::EndDateRange, Choice, Clock, Encryption, Field, FieldError, InvalidRequest,
     KeyType, RawRequest, Request, SignatureHash,
 };
+use crate::keychain::{self, Keychain};
 use crate::{filename, save};
 
 use super::error::AppError;
@@ -105,6 +106,8 @@ pub struct Defaults {
     /// For each key type, the hashes it can sign with (tokens).
     key_hashes: Vec<(&'static str, Vec<&'static str>)>,
     combinations: &'static str,
+    /// What this system calls its keychain.
+    keychain_name: &'static str,
 }
 
 #[tauri::command]
@@ -126,6 +129,7 @@ pub fn defaults() -> Defaults {
             .map(|k| (k.token(), k.hashes().iter().map(|h| h.token()).collect()))
             .collect(),
         combinations: engine::request::combinations_text(),
+        keychain_name: keychain::system_name(),
     }
 }
 
@@ -219,6 +223,7 @@ pub struct Downloaded {
     path: String,
     file_name: String,
     nickname: String,
+    in_keychain: bool,
 }
 
 /// Opens the save dialog, writes the file safely, checks it, then wipes the
@@ -253,6 +258,7 @@ pub async fn download<R: Runtime>(
     .map_err(|e| AppError::Save(e.to_string()))?;
     let nickname = issued.facts.nickname.clone();
     session.mark_downloaded(&path)?;
+    let (_, _, in_keychain) = session.downloaded()?;
     Ok(Downloaded {
         file_name: path
             .file_name()
@@ -260,6 +266,7 @@ pub async fn download<R: Runtime>(
             .unwrap_or_default(),
         path: path.display().to_string(),
         nickname,
+        in_keychain,
     })
 }
 
@@ -272,7 +279,7 @@ pub async fn export<R: Runtime>(
 ) -> Result<String, AppError> {
     let (der, pem, nickname) = {
         let session = lock(&state)?;
-        let (facts, _) = session.downloaded()?;
+        let (facts, _, _) = session.downloaded()?;
         (
             facts.certificate_der.clone(),
             facts.certificate_pem(),
@@ -305,20 +312,72 @@ pub async fn export<R: Runtime>(
     Ok(path.display().to_string())
 }
 
-/// Forgets the pending certificate: its password and key are wiped.
+/// Runs a keychain call off the main thread: it may wait on an unlock prompt.
+async fn off_main<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, keychain::KeychainError> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("the keychain call stopped unexpectedly: {e}")))?
+        .map_err(AppError::Keychain)
+}
+
+/// Stores the waiting certificate's password in the keychain.
 #[tauri::command]
-pub fn discard(state: State<'_, SessionState>) -> Result<(), AppError> {
-    lock(&state)?.discard();
+pub async fn remember(state: State<'_, SessionState>) -> Result<String, AppError> {
+    let (nickname, password) = {
+        let session = lock(&state)?;
+        let issued = session.ready()?;
+        (
+            issued.facts.nickname.clone(),
+            zeroize::Zeroizing::new(issued.password.expose().to_string()),
+        )
+    };
+    let name = nickname.clone();
+    off_main(move || Keychain::system()?.store(&name, &password)).await?;
+    lock(&state)?.set_in_keychain(&nickname, true)?;
+    Ok(format!(
+        "Stored in the {}: service “{}”, account “{}”.",
+        keychain::system_name(),
+        keychain::SERVICE,
+        nickname
+    ))
+}
+
+/// Removes the waiting certificate's password from the keychain again.
+#[tauri::command]
+pub async fn forget(state: State<'_, SessionState>) -> Result<(), AppError> {
+    let nickname = lock(&state)?.ready()?.facts.nickname.clone();
+    let name = nickname.clone();
+    off_main(move || Keychain::system()?.delete(&name)).await?;
+    lock(&state)?.set_in_keychain(&nickname, false)?;
+    Ok(())
+}
+
+/// Deletes the keychain entry of a certificate that was discarded.
+async fn drop_orphan(orphan: Option<String>) {
+    if let Some(nickname) = orphan {
+        let _ = off_main(move || Keychain::system()?.delete(&nickname)).await;
+    }
+}
+
+/// Forgets the pending certificate: its password and key are wiped, and a
+/// keychain entry stored for it is deleted.
+#[tauri::command]
+pub async fn discard(state: State<'_, SessionState>) -> Result<(), AppError> {
+    let orphan = lock(&state)?.discard();
+    drop_orphan(orphan).await;
     Ok(())
 }
 
 /// Closes the window for good, after the page asked the admin.
 #[tauri::command]
-pub fn leave<R: Runtime>(
+pub async fn leave<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, SessionState>,
 ) -> Result<(), AppError> {
-    lock(&state)?.discard();
+    let orphan = lock(&state)?.discard();
+    drop_orphan(orphan).await;
     app.exit(0);
     Ok(())
 }

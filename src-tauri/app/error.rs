@@ -26,6 +26,8 @@ pub enum AppError {
     ExportCancelled,
     #[error("The public certificate was not saved: {0}")]
     Export(SaveError),
+    #[error("{0} The password is still on screen.")]
+    Keychain(crate::keychain::KeychainError),
     #[error("Copying to the clipboard failed: {0}")]
     Clipboard(String),
     #[error("{0}")]

@@ -24,6 +24,8 @@ pub fn run() -> Result<(), tauri::Error> {
             commands::copy,
             commands::download,
             commands::export,
+            commands::remember,
+            commands::forget,
             commands::discard,
             commands::leave,
         ])

@@ -28,10 +28,14 @@ enum State {
     #[default]
     Idle,
     Generating,
-    Ready(Box<Issued>),
+    Ready {
+        issued: Box<Issued>,
+        in_keychain: bool,
+    },
     Downloaded {
         facts: Box<Facts>,
         path: PathBuf,
+        in_keychain: bool,
     },
 }
 
@@ -46,7 +50,7 @@ impl Session {
     pub fn begin_generate(&mut self) -> Result<(), SessionError> {
         match self.state {
             State::Generating => Err(SessionError::Busy),
-            State::Ready(_) => Err(SessionError::Pending),
+            State::Ready { .. } => Err(SessionError::Pending),
             State::Idle | State::Downloaded { .. } => {
                 self.state = State::Generating;
                 Ok(())
@@ -57,7 +61,10 @@ impl Session {
     /// Ends a generation: with its result, or back to idle after a failure.
     pub fn finish_generate(&mut self, result: Option<Issued>) {
         self.state = match result {
-            Some(issued) => State::Ready(Box::new(issued)),
+            Some(issued) => State::Ready {
+                issued: Box::new(issued),
+                in_keychain: false,
+            },
             None => State::Idle,
         };
     }
@@ -65,7 +72,7 @@ impl Session {
     /// The certificate waiting to be downloaded.
     pub fn ready(&self) -> Result<&Issued, SessionError> {
         match &self.state {
-            State::Ready(issued) => Ok(issued),
+            State::Ready { issued, .. } => Ok(issued),
             State::Downloaded { path, .. } => {
                 Err(SessionError::AlreadyDownloaded(path.display().to_string()))
             }
@@ -76,7 +83,7 @@ impl Session {
     /// The nickname of a certificate not yet downloaded (for uniqueness).
     pub fn pending_nickname(&self) -> Option<&str> {
         match &self.state {
-            State::Ready(issued) => Some(&issued.facts.nickname),
+            State::Ready { issued, .. } => Some(&issued.facts.nickname),
             _ => None,
         }
     }
@@ -85,11 +92,15 @@ impl Session {
     /// here, and their zeroizing holders wipe them.
     pub fn mark_downloaded(&mut self, path: &Path) -> Result<(), SessionError> {
         match std::mem::take(&mut self.state) {
-            State::Ready(issued) => {
+            State::Ready {
+                issued,
+                in_keychain,
+            } => {
                 let Issued { facts, .. } = *issued;
                 self.state = State::Downloaded {
                     facts: Box::new(facts),
                     path: path.to_path_buf(),
+                    in_keychain,
                 };
                 Ok(())
             }
@@ -100,23 +111,56 @@ impl Session {
         }
     }
 
-    /// The public facts and path of the downloaded certificate.
-    pub fn downloaded(&self) -> Result<(&Facts, &Path), SessionError> {
+    /// The public facts and path of the downloaded certificate, and whether
+    /// its password is in the keychain.
+    pub fn downloaded(&self) -> Result<(&Facts, &Path, bool), SessionError> {
         match &self.state {
-            State::Downloaded { facts, path } => Ok((facts, path)),
+            State::Downloaded {
+                facts,
+                path,
+                in_keychain,
+            } => Ok((facts, path, *in_keychain)),
             _ => Err(SessionError::NotDownloaded),
         }
     }
 
     /// Whether leaving now would lose a certificate.
     pub fn has_pending(&self) -> bool {
-        matches!(self.state, State::Ready(_) | State::Generating)
+        matches!(self.state, State::Ready { .. } | State::Generating)
     }
 
-    /// Forgets the pending certificate (wiping its secrets) or the finished one.
-    pub fn discard(&mut self) {
-        if !matches!(self.state, State::Generating) {
-            self.state = State::Idle;
+    /// Records whether the waiting certificate's password is in the keychain;
+    /// refused unless `nickname` is still the one waiting.
+    pub fn set_in_keychain(&mut self, nickname: &str, stored: bool) -> Result<(), SessionError> {
+        if let State::Ready {
+            issued,
+            in_keychain,
+        } = &mut self.state
+        {
+            if issued.facts.nickname == nickname {
+                *in_keychain = stored;
+                return Ok(());
+            }
+        }
+        Err(self
+            .ready()
+            .err()
+            .unwrap_or(SessionError::NothingToDownload))
+    }
+
+    /// Forgets the pending certificate (wiping its secrets) or the finished
+    /// one. Returns the nickname whose keychain entry no longer belongs to
+    /// any certificate (one discarded before its download).
+    pub fn discard(&mut self) -> Option<String> {
+        if matches!(self.state, State::Generating) {
+            return None;
+        }
+        match std::mem::take(&mut self.state) {
+            State::Ready {
+                issued,
+                in_keychain: true,
+            } => Some(issued.facts.nickname.clone()),
+            _ => None,
         }
     }
 }
@@ -151,11 +195,10 @@ mod tests {
         assert_eq!(s.downloaded().unwrap_err(), SessionError::NotDownloaded);
         s.mark_downloaded(Path::new("/x/Session.p12")).unwrap();
         assert!(!s.has_pending());
-        let (facts, path) = s.downloaded().unwrap();
-        assert_eq!(
-            (facts.nickname.as_str(), path),
-            ("Session", Path::new("/x/Session.p12"))
-        );
+        let (facts, path, in_keychain) = s.downloaded().unwrap();
+        assert_eq!(facts.nickname, "Session");
+        assert_eq!(path, Path::new("/x/Session.p12"));
+        assert!(!in_keychain);
         // A second download is refused, and says why.
         let again = s.ready().unwrap_err();
         assert!(matches!(again, SessionError::AlreadyDownloaded(_)));
@@ -181,7 +224,16 @@ mod tests {
         s.begin_generate().unwrap();
         s.finish_generate(Some(issued()));
         assert_eq!(s.begin_generate().unwrap_err(), SessionError::Pending);
-        s.discard();
+        assert!(
+            s.set_in_keychain("Other", true).is_err(),
+            "only the waiting one"
+        );
+        s.set_in_keychain("Session", true).unwrap();
+        assert_eq!(
+            s.discard().as_deref(),
+            Some("Session"),
+            "its keychain entry is orphaned"
+        );
         assert!(!s.has_pending());
         assert_eq!(s.ready().unwrap_err(), SessionError::NothingToDownload);
     }
