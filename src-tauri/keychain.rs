@@ -155,9 +155,38 @@ mod platform {
     }
 }
 
-/// macOS and Windows stores are wired by the [release] issue; until then the
-/// keychain says plainly that it is not available.
-#[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")))]
+/// macOS: the user's login keychain (Keychain Access shows the entry).
+/// Written from the crate's API; it cannot be compiled or run on the Linux
+/// machines this project is built on, so [release]'s macOS runner checks it.
+#[cfg(target_os = "macos")]
+mod platform {
+    use super::*;
+
+    pub fn store() -> keyring_core::Result<Arc<CredentialStore>> {
+        let store: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new()?;
+        Ok(store)
+    }
+}
+
+/// Windows: Credential Manager (generic credentials). Same caveat as macOS.
+#[cfg(target_os = "windows")]
+mod platform {
+    use super::*;
+
+    pub fn store() -> keyring_core::Result<Arc<CredentialStore>> {
+        let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new()?;
+        Ok(store)
+    }
+}
+
+/// Any other system: the keychain says plainly that it is not available.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    target_os = "windows"
+)))]
 mod platform {
     use super::*;
 
