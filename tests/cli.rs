@@ -132,92 +132,103 @@ fn assert_refused(dir: &std::path::Path, args: &[&str], option: &str, rule: &str
 #[test]
 fn invalid_input_exits_2_naming_the_option_and_leaves_nothing() {
     let dir = scratch("cli-invalid");
-    let end = days_from_today(30);
-    let far = days_from_today(365 * 5 + 3);
-    let base = |nick: &'static str| vec!["generate", "--nickname", nick, "--out", "x.p12"];
-    let with = |mut v: Vec<&'static str>, extra: &[&'static str]| {
-        v.extend_from_slice(extra);
-        v
-    };
-    let end: &'static str = Box::leak(end.into_boxed_str());
-    let far: &'static str = Box::leak(far.into_boxed_str());
-    let today: &'static str = Box::leak(days_from_today(0).into_boxed_str());
-
-    assert_refused(
-        &dir,
-        &with(base("a/b"), &["--end-date", end]),
-        "--nickname",
-        "path separator",
+    let (end, far, today) = (
+        days_from_today(30),
+        days_from_today(365 * 5 + 3),
+        days_from_today(0),
     );
-    assert_refused(
-        &dir,
-        &with(base("x\u{202E}y"), &["--end-date", end]),
-        "--nickname",
-        "text-direction",
-    );
-    assert_refused(
-        &dir,
-        &with(base(" "), &["--end-date", end]),
-        "--nickname",
-        "enter a nickname",
-    );
-    assert_refused(
-        &dir,
-        &with(base("ok"), &["--end-date", today]),
-        "--end-date",
-        "at least until tomorrow",
-    );
-    assert_refused(
-        &dir,
-        &with(base("ok"), &["--end-date", far]),
-        "--end-date",
-        "more than 5 years",
-    );
-    assert_refused(
-        &dir,
-        &with(base("ok"), &["--end-date", "2027-02-30"]),
-        "--end-date",
-        "does not exist",
-    );
-    assert_refused(
-        &dir,
-        &with(base("ok"), &["--end-date", "next year"]),
-        "--end-date",
-        "YYYY-MM-DD",
-    );
-    assert_refused(
-        &dir,
-        &with(
-            base("ok"),
-            &["--end-date", end, "--api-token-end-date", "2020-01-01"],
+    // (nickname, extra options, the option named, the rule said)
+    let cases: &[(&str, &[&str], &str, &str)] = &[
+        ("a/b", &["--end-date", &end], "--nickname", "path separator"),
+        (
+            "x\u{202E}y",
+            &["--end-date", &end],
+            "--nickname",
+            "text-direction",
         ),
-        "--api-token-end-date",
-        "extend or remove",
-    );
-    assert_refused(
-        &dir,
-        &with(base("ok"), &["--end-date", end, "--encryption", "rc2"]),
-        "--encryption",
-        "aes-256, 3des",
-    );
-    assert_refused(
-        &dir,
-        &with(
-            base("ok"),
-            &["--end-date", end, "--key", "ecdsa-p256", "--hash", "sha512"],
+        (" ", &["--end-date", &end], "--nickname", "enter a nickname"),
+        (
+            "ok",
+            &["--end-date", &today],
+            "--end-date",
+            "at least until tomorrow",
         ),
-        "--hash",
-        "combinations that exist",
-    );
+        (
+            "ok",
+            &["--end-date", &far],
+            "--end-date",
+            "more than 5 years",
+        ),
+        (
+            "ok",
+            &["--end-date", "2027-02-30"],
+            "--end-date",
+            "does not exist",
+        ),
+        (
+            "ok",
+            &["--end-date", "next year"],
+            "--end-date",
+            "YYYY-MM-DD",
+        ),
+        (
+            "ok",
+            &["--end-date", &end, "--api-token-end-date", "2020-01-01"],
+            "--api-token-end-date",
+            "extend or remove",
+        ),
+        (
+            "ok",
+            &["--end-date", &end, "--encryption", "rc2"],
+            "--encryption",
+            "aes-256, 3des",
+        ),
+        (
+            "ok",
+            &[
+                "--end-date",
+                &end,
+                "--key",
+                "ecdsa-p256",
+                "--hash",
+                "sha512",
+            ],
+            "--hash",
+            "combinations that exist",
+        ),
+        (
+            "ok",
+            &["--end-date", &end, "--key", "ed25519"],
+            "--key",
+            "rsa-3072",
+        ),
+        (
+            "ok",
+            &["--end-date", &end, "--colour", "red"],
+            "--colour",
+            "not an option",
+        ),
+        (
+            "ok",
+            &["--end-date", &end, "--nickname", "again"],
+            "--nickname",
+            "given twice",
+        ),
+        (
+            "ok",
+            &["--end-date", &end, "--out", "b.p12"],
+            "--out",
+            "given twice",
+        ),
+    ];
+    for (nickname, extra, option, rule) in cases {
+        let mut args = vec!["generate", "--nickname", nickname, "--out", "x.p12"];
+        args.extend_from_slice(extra);
+        assert_refused(&dir, &args, option, rule);
+    }
     assert_refused(
         &dir,
-        &with(base("ok"), &["--end-date", end, "--key", "ed25519"]),
-        "--key",
-        "rsa-3072",
-    );
-    assert_refused(
-        &dir,
-        &["generate", "--nickname", "ok", "--end-date", end],
+        &["generate", "--nickname", "ok", "--end-date", &end],
         "--out",
         "required",
     );
@@ -226,18 +237,6 @@ fn invalid_input_exits_2_naming_the_option_and_leaves_nothing() {
         &["generate", "--out", "x.p12"],
         "--nickname, --end-date",
         "required",
-    );
-    assert_refused(
-        &dir,
-        &with(base("ok"), &["--end-date", end, "--colour", "red"]),
-        "--colour",
-        "not an option",
-    );
-    assert_refused(
-        &dir,
-        &with(base("ok"), &["--end-date", end, "--nickname", "again"]),
-        "--nickname",
-        "given twice",
     );
     assert_refused(
         &dir,
@@ -253,23 +252,7 @@ fn invalid_input_exits_2_naming_the_option_and_leaves_nothing() {
             "--nickname",
             "ok",
             "--end-date",
-            end,
-            "--out",
-            "a.p12",
-            "--out",
-            "b.p12",
-        ],
-        "--out",
-        "given twice",
-    );
-    assert_refused(
-        &dir,
-        &[
-            "generate",
-            "--nickname",
-            "ok",
-            "--end-date",
-            end,
+            &end,
             "--out",
             "no-such-folder/x.p12",
         ],

@@ -8,7 +8,7 @@ mod secret_service;
 use common::*;
 use secret_service::{Bus, Keyring};
 
-fn generate_with_keychain(bus: &Bus, dir: &std::path::Path, nickname: &str) -> Run {
+fn generate_with_keychain(env: Vec<(&str, String)>, dir: &std::path::Path, nickname: &str) -> Run {
     let end = days_from_today(60);
     let out = authcert_cmd(
         dir,
@@ -25,17 +25,26 @@ fn generate_with_keychain(bus: &Bus, dir: &std::path::Path, nickname: &str) -> R
             "--keychain",
         ],
     )
-    .envs(bus.env())
+    .envs(env)
     .output()
     .unwrap();
     run_output(out)
+}
+
+/// A refused `--keychain`: exit 1, the reason on stderr, nothing anywhere.
+fn assert_nothing_saved(r: &Run, dir: &std::path::Path, reason: &str) {
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains(reason), "{}", r.stderr);
+    assert!(r.stderr.contains("Nothing was saved"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 0);
 }
 
 #[test]
 fn the_password_is_stored_and_secret_tool_reads_it_back() {
     let bus = Bus::start("kc-store", Keyring::Unlocked);
     let dir = scratch("kc-store");
-    let r = generate_with_keychain(&bus, &dir, "Keychain Billing");
+    let r = generate_with_keychain(bus.env(), &dir, "Keychain Billing");
     assert_eq!(r.code, 0, "{}", r.stderr);
     let password = r.stdout.trim();
     assert!(
@@ -52,64 +61,33 @@ fn the_password_is_stored_and_secret_tool_reads_it_back() {
 #[test]
 fn no_dbus_session_says_so_and_saves_nothing() {
     let dir = scratch("kc-nobus");
-    let end = days_from_today(60);
-    let out = authcert_cmd(
-        &dir,
-        &[
-            "generate",
-            "--nickname",
-            "No bus",
-            "--end-date",
-            &end,
-            "--key",
-            "ecdsa-p256",
-            "--out",
-            "k.p12",
-            "--keychain",
-        ],
-    )
-    .env(
-        "DBUS_SESSION_BUS_ADDRESS",
-        format!("unix:path={}", dir.join("no-such-socket").display()),
-    )
-    .env("XDG_RUNTIME_DIR", dir.join("no-runtime-dir"))
-    .output()
-    .unwrap();
-    let r = run_output(out);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("No keychain service is running"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("Nothing was saved"), "{}", r.stderr);
-    assert!(r.stdout.is_empty());
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    let nowhere = vec![
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", dir.join("no-such-socket").display()),
+        ),
+        (
+            "XDG_RUNTIME_DIR",
+            dir.join("no-runtime-dir").display().to_string(),
+        ),
+    ];
+    let r = generate_with_keychain(nowhere, &dir, "No bus");
+    assert_nothing_saved(&r, &dir, "No keychain service is running");
 }
 
 #[test]
 fn a_session_without_a_provider_says_so_and_saves_nothing() {
     let bus = Bus::start("kc-noprovider", Keyring::None);
     let dir = scratch("kc-noprovider");
-    let r = generate_with_keychain(&bus, &dir, "No provider");
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("no Secret Service provider"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stdout.is_empty());
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    let r = generate_with_keychain(bus.env(), &dir, "No provider");
+    assert_nothing_saved(&r, &dir, "no Secret Service provider");
 }
 
 #[test]
 fn a_locked_keyring_says_so_and_saves_nothing() {
     let bus = Bus::start("kc-locked", Keyring::Locked);
     let dir = scratch("kc-locked");
-    let r = generate_with_keychain(&bus, &dir, "Locked");
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("The keychain is locked"), "{}", r.stderr);
-    assert!(r.stdout.is_empty());
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    let r = generate_with_keychain(bus.env(), &dir, "Locked");
+    assert_nothing_saved(&r, &dir, "The keychain is locked");
     assert_eq!(bus.lookup("Locked"), None);
 }
