@@ -362,7 +362,9 @@ fn closing_the_window_asks_while_a_certificate_waits() {
         "return document.getElementById('leave-dialog').open",
     );
     // Discarding from here quits: the page calls `leave`, the window goes.
-    app.js("document.getElementById('leave-discard').click(); return true");
+    app.js_that_may_quit(
+        "setTimeout(() => document.getElementById('leave-discard').click()); return true",
+    );
     app.wait_window_gone();
 }
 

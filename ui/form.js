@@ -19,10 +19,11 @@
   let busy = false;
 
   function fill(select, options) {
-    select.replaceChildren(...options.map((o, i) => {
+    select.replaceChildren(...options.map((o) => {
       const opt = document.createElement('option');
       opt.value = o.token;
-      opt.textContent = i === 0 ? o.label + ' (recommended)' : o.label;
+      opt.textContent = o.recommended ? o.label + ' (recommended)' : o.label;
+      opt.selected = o.recommended;
       return opt;
     }));
   }

@@ -78,14 +78,17 @@ impl Form {
 pub struct Option_ {
     token: &'static str,
     label: &'static str,
+    /// The engine's default: the one PRODUCT.md recommends.
+    recommended: bool,
 }
 
-fn options<C: Choice>() -> Vec<Option_> {
+fn options<C: Choice + Default + PartialEq>() -> Vec<Option_> {
     C::ALL
         .iter()
         .map(|c| Option_ {
             token: c.token(),
             label: c.label(),
+            recommended: *c == C::default(),
         })
         .collect()
 }

@@ -155,6 +155,13 @@ impl App {
         self.post("/execute/sync", json!({"script": script, "args": []}))
     }
 
+    /// Runs `script` when its effect may end the app before WebDriver can
+    /// answer (so the answer is not waited for or checked).
+    pub fn js_that_may_quit(&self, script: &str) {
+        let _ =
+            ureq::post(&self.url("/execute/sync")).send_json(json!({"script": script, "args": []}));
+    }
+
     /// Calls a Tauri command from the page, as a hostile page script could:
     /// Ok(value) or Err(the serialized error).
     pub fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
