@@ -163,12 +163,11 @@ pub fn validate(form: Form, state: State<'_, SessionState>) -> Result<Vec<FieldE
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadyView {
-    password: String,
+    /// Wiped once serialized and dropped.
+    password: zeroize::Zeroizing<String>,
     nickname: String,
     valid_until: String,
     zone: String,
-    suggested_file_name: String,
-    sha256_fingerprint: String,
 }
 
 /// Makes the certificate off the main thread; refused while another one
@@ -199,12 +198,10 @@ pub async fn generate(form: Form, state: State<'_, SessionState>) -> Result<Read
     };
     let f = &issued.facts;
     let view = ReadyView {
-        password: issued.password.expose().to_string(),
+        password: zeroize::Zeroizing::new(issued.password.expose().to_string()),
         nickname: f.nickname.clone(),
         valid_until: f.not_after_local.clone(),
         zone: f.zone.clone(),
-        suggested_file_name: filename::suggested(&f.nickname, "p12"),
-        sha256_fingerprint: f.sha256_fingerprint.clone(),
     };
     session.finish_generate(Some(issued));
     Ok(view)
@@ -224,8 +221,6 @@ pub fn copy<R: Runtime>(app: AppHandle<R>, state: State<'_, SessionState>) -> Re
 #[serde(rename_all = "camelCase")]
 pub struct Downloaded {
     path: String,
-    file_name: String,
-    nickname: String,
     in_keychain: bool,
 }
 
@@ -259,16 +254,10 @@ pub async fn download<R: Runtime>(
         )
     })
     .map_err(|e| AppError::Save(e.to_string()))?;
-    let nickname = issued.facts.nickname.clone();
     session.mark_downloaded(&path)?;
     let (_, _, in_keychain) = session.downloaded()?;
     Ok(Downloaded {
-        file_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
         path: path.display().to_string(),
-        nickname,
         in_keychain,
     })
 }
