@@ -6,7 +6,7 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::engine::{self, Clock, RawRequest, Request};
 use crate::keychain::{self, Keychain};
@@ -253,8 +253,9 @@ pub fn generate(
         }
     };
     let out = PathBuf::from(parsed.out.unwrap_or_default());
-    if let Err(msg) = check_out(&out) {
-        return invalid(stderr, &format!("--out: {msg}"));
+    // Refuse an --out that cannot work before any key is made.
+    if let Err(e) = save::check_target(&out) {
+        return invalid(stderr, &format!("--out: {e}"));
     }
 
     let issued = match engine::issue(&request, clock) {
@@ -333,24 +334,4 @@ pub fn generate(
         ),
     };
     EXIT_OK
-}
-
-/// Refuses an `--out` that cannot work before any key is made.
-fn check_out(out: &Path) -> Result<(), String> {
-    if out.as_os_str().is_empty() || out.file_name().is_none() {
-        return Err("give the path of a new file, for example billing.p12.".into());
-    }
-    if std::fs::symlink_metadata(out).is_ok() {
-        return Err(format!(
-            "{} already exists; AuthCert never replaces a file. Choose another name.",
-            out.display()
-        ));
-    }
-    match out.parent() {
-        Some(folder) if !folder.as_os_str().is_empty() && !folder.is_dir() => Err(format!(
-            "the folder {} does not exist; create it or choose another.",
-            folder.display()
-        )),
-        _ => Ok(()),
-    }
 }

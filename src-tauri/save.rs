@@ -70,19 +70,7 @@ pub fn write_new<E>(
     bytes: &[u8],
     verify: impl FnOnce(&[u8]) -> Result<(), E>,
 ) -> Result<(), WriteNewError<E>> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| SaveError::NotAFileName(path.to_path_buf()))?;
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !folder.is_dir() {
-        return Err(SaveError::NoFolder(folder).into());
-    }
-    if fs::symlink_metadata(path).is_ok() {
-        return Err(SaveError::AlreadyExists(path.to_path_buf()).into());
-    }
+    let (name, folder) = check_target(path)?;
 
     let mut tag = [0u8; 8];
     SysRng.try_fill_bytes(&mut tag).map_err(|e| SaveError::Io {
@@ -116,6 +104,25 @@ pub fn write_new<E>(
     verify(&back).map_err(WriteNewError::Verify)?;
     written.keep = true;
     Ok(())
+}
+
+/// Checks, before any work, that `path` names a new file in a folder that
+/// exists; returns the file name and the folder.
+pub fn check_target(path: &Path) -> Result<(&std::ffi::OsStr, PathBuf), SaveError> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| SaveError::NotAFileName(path.to_path_buf()))?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !folder.is_dir() {
+        return Err(SaveError::NoFolder(folder));
+    }
+    if fs::symlink_metadata(path).is_ok() {
+        return Err(SaveError::AlreadyExists(path.to_path_buf()));
+    }
+    Ok((name, folder))
 }
 
 /// A failed save: the write itself, or the content check after it.

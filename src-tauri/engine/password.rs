@@ -45,11 +45,6 @@ impl Password {
         Ok(Password(out))
     }
 
-    /// Wraps a password typed by someone (to open an existing file).
-    pub fn from_typed(s: String) -> Password {
-        Password(Zeroizing::new(s))
-    }
-
     /// The secret itself. Callers must not log, format or persist it.
     pub fn expose(&self) -> &str {
         &self.0
