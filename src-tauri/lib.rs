@@ -6,4 +6,5 @@ pub mod engine;
 pub mod filename;
 pub mod keychain;
 pub mod save;
+pub mod store;
 pub mod wipe_alloc;

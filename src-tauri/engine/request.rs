@@ -314,6 +314,24 @@ impl Choice for KeyType {
     }
 }
 
+/// Choices are stored (in the list of certificates) by their token.
+macro_rules! choice_serde {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.token())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let token = String::deserialize(d)?;
+                <$t as Choice>::parse(&token).map_err(|e| serde::de::Error::custom(e.message))
+            }
+        }
+    )*};
+}
+choice_serde!(Encryption, SignatureHash, KeyType);
+
 impl KeyType {
     pub fn is_rsa(self) -> bool {
         matches!(self, KeyType::Rsa2048 | KeyType::Rsa3072 | KeyType::Rsa4096)

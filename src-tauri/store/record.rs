@@ -1,0 +1,198 @@
+//! One line of the list: the public facts of a saved certificate, where its
+//! file went and whether its password is in the keychain. Never the key,
+//! never the password.
+
+use std::path::Path;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::request::NICKNAME_MAX_CHARS;
+use crate::engine::{Encryption, Facts, KeyType, Nickname, SignatureHash};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    /// The SHA-256 fingerprint: unique per certificate, the record's key.
+    pub sha256_fingerprint: String,
+    pub nickname: String,
+    pub subject: String,
+    pub serial: String,
+    pub sha1_thumbprint: String,
+    pub not_before: Timestamp,
+    pub not_after: Timestamp,
+    /// The time zone the end date was chosen in, and notAfter as read there.
+    pub zone: String,
+    pub not_after_local: String,
+    pub key_type: KeyType,
+    pub signature_hash: SignatureHash,
+    pub encryption: Encryption,
+    pub certificate_pem: String,
+    /// Where the `.p12` file was saved.
+    pub file: String,
+    pub in_keychain: bool,
+    pub recorded_at: Timestamp,
+}
+
+impl Record {
+    pub fn new(facts: &Facts, file: &Path, in_keychain: bool, now: Timestamp) -> Record {
+        Record {
+            sha256_fingerprint: facts.sha256_fingerprint.clone(),
+            nickname: facts.nickname.clone(),
+            subject: facts.subject.clone(),
+            serial: facts.serial.clone(),
+            sha1_thumbprint: facts.sha1_thumbprint.clone(),
+            not_before: facts.not_before,
+            not_after: facts.not_after,
+            zone: facts.zone.clone(),
+            not_after_local: facts.not_after_local.clone(),
+            key_type: facts.key_type,
+            signature_hash: facts.signature_hash,
+            encryption: facts.encryption,
+            certificate_pem: facts.certificate_pem(),
+            file: file.display().to_string(),
+            in_keychain,
+            recorded_at: now,
+        }
+    }
+
+    /// The public certificate as DER, from the stored PEM.
+    pub fn certificate_der(&self) -> Option<Vec<u8>> {
+        pem::parse(&self.certificate_pem)
+            .ok()
+            .filter(|p| p.tag() == "CERTIFICATE")
+            .map(|p| p.into_contents())
+    }
+
+    pub fn status(&self, now: Timestamp, reminder_days: u32) -> Status {
+        Status::of(self.not_after, now, reminder_days)
+    }
+}
+
+/// Where a certificate stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Status {
+    Valid {
+        days: i64,
+    },
+    /// Inside the reminder window: `days` whole days remain (0 = today).
+    Expiring {
+        days: i64,
+    },
+    Expired {
+        days_ago: i64,
+    },
+}
+
+impl Status {
+    pub fn of(not_after: Timestamp, now: Timestamp, reminder_days: u32) -> Status {
+        let left: SignedDuration = not_after.duration_since(now);
+        let day: i64 = 86_400;
+        if left.is_negative() {
+            return Status::Expired {
+                days_ago: left.as_secs().abs() / day,
+            };
+        }
+        let days = left.as_secs() / day;
+        if days < i64::from(reminder_days) {
+            Status::Expiring { days }
+        } else {
+            Status::Valid { days }
+        }
+    }
+
+    /// Needs the admin's attention (reminder banner, `--expiring-within`).
+    pub fn is_due(self) -> bool {
+        !matches!(self, Status::Valid { .. })
+    }
+
+    /// The words on screen and in `authcert list`.
+    pub fn text(self) -> String {
+        match self {
+            Status::Valid { .. } => "valid".into(),
+            Status::Expiring { days: 0 } => "expires today".into(),
+            Status::Expiring { days: 1 } => "expires tomorrow".into(),
+            Status::Expiring { days } => format!("expires in {days} days"),
+            Status::Expired { days_ago: 0 } => "expired today".into(),
+            Status::Expired { days_ago: 1 } => "expired yesterday".into(),
+            Status::Expired { days_ago } => format!("expired {days_ago} days ago"),
+        }
+    }
+}
+
+/// A nickname for the replacement of `old`: "<old> 2", "<old> 3", … the
+/// first one free among `taken`, shortened to fit the 64-character limit.
+pub fn replacement_nickname<'a>(old: &'a str, taken: impl Iterator<Item = &'a str>) -> String {
+    // A trailing " N" of an earlier replacement is counted on, not repeated.
+    let base = match old.rsplit_once(' ') {
+        Some((stem, n)) if !stem.is_empty() && n.parse::<u32>().is_ok() => stem,
+        _ => old,
+    };
+    let taken_keys: Vec<String> = taken
+        .chain(std::iter::once(old))
+        .map(Nickname::uniqueness_key_of)
+        .collect();
+    (2u32..)
+        .map(|n| {
+            let suffix = format!(" {n}");
+            let room = NICKNAME_MAX_CHARS - suffix.chars().count();
+            let stem: String = base.chars().take(room).collect();
+            format!("{}{suffix}", stem.trim_end())
+        })
+        .find(|name| !taken_keys.contains(&Nickname::uniqueness_key_of(name)))
+        .unwrap_or_else(|| old.to_string()) // (2..) never runs out before u32::MAX
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn statuses_count_whole_days() {
+        let now = at("2026-01-10T12:00:00Z");
+        let s = |end: &str, window| Status::of(at(end), now, window);
+        assert_eq!(s("2026-03-01T00:00:00Z", 30), Status::Valid { days: 49 });
+        assert_eq!(s("2026-01-15T23:59:59Z", 30), Status::Expiring { days: 5 });
+        assert_eq!(s("2026-01-10T23:59:59Z", 30).text(), "expires today");
+        assert_eq!(s("2026-01-11T23:59:59Z", 30).text(), "expires tomorrow");
+        assert_eq!(s("2026-01-15T23:59:59Z", 30).text(), "expires in 5 days");
+        assert_eq!(
+            s("2026-01-10T11:00:00Z", 30),
+            Status::Expired { days_ago: 0 }
+        );
+        assert_eq!(s("2026-01-09T11:00:00Z", 30).text(), "expired yesterday");
+        assert_eq!(s("2025-12-01T00:00:00Z", 30).text(), "expired 40 days ago");
+        // The window's edge: 30 whole days left is outside a 30-day window.
+        assert_eq!(s("2026-02-09T13:00:00Z", 30), Status::Valid { days: 30 });
+        assert_eq!(s("2026-02-09T11:00:00Z", 30), Status::Expiring { days: 29 });
+        assert!(!s("2026-03-01T00:00:00Z", 30).is_due());
+        assert!(s("2025-03-01T00:00:00Z", 30).is_due());
+    }
+
+    #[test]
+    fn replacement_nicknames_are_free_and_fit() {
+        let taken = ["Billing API", "billing api 2", "Other"];
+        assert_eq!(
+            replacement_nickname("Billing API", taken.iter().copied()),
+            "Billing API 3"
+        );
+        assert_eq!(
+            replacement_nickname("Billing API 3", taken.iter().copied()),
+            "Billing API 4"
+        );
+        assert_eq!(
+            replacement_nickname("Other", taken.iter().copied()),
+            "Other 2"
+        );
+        let long = "x".repeat(64);
+        let r = replacement_nickname(&long, [long.as_str()].into_iter());
+        assert_eq!(r.chars().count(), 64);
+        assert!(r.ends_with(" 2"));
+        assert!(Nickname::parse(&r, [long.as_str()]).is_ok());
+    }
+}

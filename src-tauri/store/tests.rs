@@ -1,0 +1,212 @@
+use std::fs;
+
+use super::atomic::Step;
+use super::*;
+use crate::engine::{Encryption, KeyType, SignatureHash};
+
+fn record(n: usize, not_after: &str) -> Record {
+    Record {
+        sha256_fingerprint: format!("FP:{n:04}"),
+        nickname: format!("Cert {n}"),
+        subject: format!("CN=Cert {n}"),
+        serial: format!("{n:02X}"),
+        sha1_thumbprint: format!("{n:040X}"),
+        not_before: "2026-01-01T00:00:00Z".parse().unwrap(),
+        not_after: not_after.parse().unwrap(),
+        zone: "UTC".into(),
+        not_after_local: not_after.into(),
+        key_type: KeyType::EcdsaP256,
+        signature_hash: SignatureHash::Sha256,
+        encryption: Encryption::Aes256,
+        certificate_pem: String::new(),
+        file: format!("/tmp/cert-{n}.p12"),
+        in_keychain: false,
+        recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+    }
+}
+
+fn names(store: &Store) -> Vec<String> {
+    store
+        .load()
+        .unwrap()
+        .records
+        .into_iter()
+        .map(|r| r.nickname)
+        .collect()
+}
+
+#[test]
+fn a_missing_folder_is_an_empty_list_and_is_created_on_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path().join("a/b"));
+    assert!(store.load().unwrap().records.is_empty());
+    store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
+    assert_eq!(names(&store), ["Cert 1"]);
+    let text = fs::read_to_string(store.list_path()).unwrap();
+    assert!(text.contains("\"format\": 1"), "{text}");
+}
+
+#[test]
+fn records_come_back_sorted_by_expiry_and_change_by_fingerprint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path());
+    store.add(record(1, "2028-01-01T00:00:00Z")).unwrap();
+    store.add(record(2, "2026-06-01T00:00:00Z")).unwrap();
+    store.add(record(3, "2027-01-01T00:00:00Z")).unwrap();
+    assert_eq!(names(&store), ["Cert 2", "Cert 3", "Cert 1"]);
+    // Adding the same certificate again replaces its record.
+    store.add(record(3, "2027-01-01T00:00:00Z")).unwrap();
+    assert_eq!(store.load().unwrap().records.len(), 3);
+
+    let r = store.set_in_keychain("FP:0003", true).unwrap();
+    assert!(r.in_keychain);
+    assert!(store.get("FP:0003").unwrap().in_keychain);
+    assert_eq!(store.remove("FP:0002").unwrap().nickname, "Cert 2");
+    assert_eq!(names(&store), ["Cert 3", "Cert 1"]);
+    assert!(matches!(store.remove("FP:0002"), Err(StoreError::NotFound)));
+    assert!(matches!(store.get("nope"), Err(StoreError::NotFound)));
+    assert!(matches!(
+        store.set_in_keychain("nope", true),
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[test]
+fn a_crash_after_any_step_leaves_a_loadable_list() {
+    for step in Step::ALL {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::at(tmp.path());
+        store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
+        {
+            let _lock = store.lock().unwrap();
+            let records = vec![
+                record(1, "2027-01-01T00:00:00Z"),
+                record(2, "2027-02-01T00:00:00Z"),
+            ];
+            let err = store.write_locked(&records, Some(step)).unwrap_err();
+            assert!(err.to_string().contains("simulated crash"), "{err}");
+        }
+        // Before the rename the old list is intact; after it, the new one.
+        let loaded = store.load().unwrap();
+        assert!(loaded.damaged.is_none(), "{step:?}: {:?}", loaded.damaged);
+        let expected = if step == Step::Renamed { 2 } else { 1 };
+        assert_eq!(loaded.records.len(), expected, "{step:?}");
+        // The next write cleans up what the crash left.
+        store.add(record(3, "2027-03-01T00:00:00Z")).unwrap();
+        let left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{step:?}: {left:?}");
+        assert_eq!(store.load().unwrap().records.len(), expected + 1);
+    }
+}
+
+#[test]
+fn a_damaged_file_is_kept_aside_reported_once_and_the_list_goes_on() {
+    for garbage in [
+        &b"{\"format\": 1, \"certificates\": [ {\"nick"[..],
+        b"\x00\x01not json",
+        b"{\"format\": 1, \"certificates\": [{\"nickname\": 5}]}",
+        b"[]",
+        b"",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::at(tmp.path());
+        fs::write(store.list_path(), garbage).unwrap();
+        let loaded = store.load().unwrap();
+        let damaged = loaded.damaged.expect("reported");
+        assert!(loaded.records.is_empty());
+        assert_eq!(
+            fs::read(&damaged.kept_as).unwrap(),
+            garbage,
+            "kept as it was"
+        );
+        assert!(damaged.kept_as.starts_with(tmp.path()));
+        assert!(damaged
+            .message()
+            .contains(&damaged.kept_as.display().to_string()));
+        assert!(store.load().unwrap().damaged.is_none(), "reported once");
+        store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
+        assert_eq!(names(&store), ["Cert 1"]);
+        assert!(damaged.kept_as.exists(), "never deleted");
+    }
+}
+
+#[test]
+fn a_damaged_file_found_while_adding_is_reported_and_the_record_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path());
+    fs::write(store.list_path(), b"garbage").unwrap();
+    let damaged = store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
+    assert!(damaged.is_some());
+    assert_eq!(names(&store), ["Cert 1"]);
+}
+
+#[test]
+fn a_newer_format_is_never_touched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path());
+    let newer = br#"{"format": 2, "certificates": "something new"}"#;
+    fs::write(store.list_path(), newer).unwrap();
+    let err = store.load().unwrap_err();
+    assert!(
+        matches!(err, StoreError::NewerFormat { found: 2, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("newer AuthCert"));
+    assert!(store.add(record(1, "2027-01-01T00:00:00Z")).is_err());
+    assert_eq!(fs::read(store.list_path()).unwrap(), newer);
+}
+
+#[test]
+fn an_unreadable_file_is_reported_and_not_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path());
+    // A folder where the file should be: unreadable even for root.
+    fs::create_dir(store.list_path()).unwrap();
+    let err = store.load().unwrap_err();
+    assert!(matches!(err, StoreError::Unreadable { .. }), "{err}");
+    assert!(err.to_string().contains(LIST_NAME), "{err}");
+    assert!(store.add(record(1, "2027-01-01T00:00:00Z")).is_err());
+    assert!(store.list_path().is_dir());
+}
+
+#[test]
+fn threads_adding_at_once_lose_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let store = Store::at(&dir);
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    store
+                        .add(record(t * 100 + i, "2027-01-01T00:00:00Z"))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(Store::at(&dir).load().unwrap().records.len(), 100);
+}
+
+#[test]
+fn settings_default_and_persist_and_refuse_out_of_range() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path());
+    assert_eq!(store.settings().reminder_days, DEFAULT_REMINDER_DAYS);
+    store.set_reminder_days(10).unwrap();
+    assert_eq!(store.settings().reminder_days, 10);
+    for bad in [0, MAX_REMINDER_DAYS + 1] {
+        let err = store.set_reminder_days(bad).unwrap_err();
+        assert!(err.to_string().starts_with("Reminder window:"), "{err}");
+    }
+    assert_eq!(store.settings().reminder_days, 10);
+    fs::write(tmp.path().join(SETTINGS_NAME), b"{broken").unwrap();
+    assert_eq!(store.settings().reminder_days, DEFAULT_REMINDER_DAYS);
+}
