@@ -379,6 +379,7 @@ fn password_and_key_do_not_leak() {
     .env("XDG_DATA_HOME", home.join(".local/share"))
     .env("XDG_CACHE_HOME", home.join(".cache"))
     .env("XDG_CONFIG_HOME", home.join(".config"))
+    .env("AUTHCERT_DATA_DIR", root.join("data"))
     .output()
     .unwrap();
     let r = run_output(output);
@@ -413,12 +414,20 @@ fn password_and_key_do_not_leak() {
         .unwrap()
         .to_string();
 
-    let files = files_under(&root);
+    let mut files = files_under(&root);
+    files.sort();
+    let data = root.join("data");
     assert_eq!(
         files,
-        std::slice::from_ref(&out_file),
-        "the run leaves exactly one file"
+        [
+            data.join("certificates.json"),
+            data.join("certificates.lock"),
+            out_file.clone()
+        ],
+        "the run leaves the file and the list, nothing else"
     );
+    let list = fs::read_to_string(data.join("certificates.json")).unwrap();
+    assert!(list.contains("leak-check"), "{list}");
     for f in files {
         let data = fs::read(&f).unwrap();
         assert!(

@@ -7,6 +7,7 @@ use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use crate::engine::{self, Clock, RawRequest, Request};
 use crate::keychain::{self, Keychain};
 use crate::save::{self, SaveError, WriteNewError};
+use crate::store::{Record, Store};
 
 pub fn help() -> String {
     format!(
@@ -118,7 +119,13 @@ fn parse_generate_args(args: &[String]) -> Result<GenerateArgs, String> {
 }
 
 /// `authcert generate`: parse, issue, save, then print the password.
-pub fn run(args: &[String], clock: &Clock, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
+pub fn run(
+    args: &[String],
+    clock: &Clock,
+    store: &Store,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
     let invalid = |stderr: &mut dyn Write, msg: &str| {
         let _ = writeln!(stderr, "authcert: {msg}");
         EXIT_INVALID
@@ -161,8 +168,22 @@ pub fn run(args: &[String], clock: &Clock, stdout: &mut dyn Write, stderr: &mut 
         signature_hash: parsed.hash,
         key_type: parsed.key,
     };
-    // The stored list of certificates is not kept yet: no names to clash with.
-    let request = match Request::parse(&raw, clock.today(), std::iter::empty()) {
+    // The list first: its nicknames are taken, and a list that cannot be
+    // read (or written later) stops us before any key is made.
+    let listed = match store.load() {
+        Ok(loaded) => {
+            if let Some(damaged) = &loaded.damaged {
+                let _ = writeln!(stderr, "authcert: warning: {}", damaged.message());
+            }
+            loaded.records
+        }
+        Err(e) => {
+            let _ = writeln!(stderr, "authcert: {e} No certificate was made.");
+            return EXIT_FAILURE;
+        }
+    };
+    let taken = listed.iter().map(|r| r.nickname.as_str());
+    let request = match Request::parse(&raw, clock.today(), taken) {
         Ok(r) => r,
         Err(invalid_request) => {
             for e in &invalid_request.errors {
@@ -226,12 +247,34 @@ pub fn run(args: &[String], clock: &Clock, stdout: &mut dyn Write, stderr: &mut 
             _ => EXIT_FAILURE,
         };
     }
+    // Listed before the password is handed over: a certificate the list
+    // does not know could expire unnoticed, so it is not kept.
+    let shown_path = std::fs::canonicalize(&out).unwrap_or_else(|_| out.clone());
+    let record = Record::new(
+        &issued.facts,
+        &shown_path,
+        stored_in.is_some(),
+        jiff::Timestamp::now(),
+    );
+    if let Err(e) = store.add(record) {
+        let _ = std::fs::remove_file(&out);
+        forget(&stored_in);
+        let _ = writeln!(
+            stderr,
+            "authcert: {e} The new file has been removed again; nothing was kept."
+        );
+        return EXIT_FAILURE;
+    }
+    let unlist = || {
+        let _ = store.remove(&issued.facts.sha256_fingerprint);
+    };
     // The password is the only way into the file: if it cannot be handed
     // over, the file is useless, so it is removed again.
     let printed = writeln!(stdout, "{}", issued.password.expose()).and_then(|_| stdout.flush());
     if let Err(e) = printed {
         let _ = std::fs::remove_file(&out);
         forget(&stored_in);
+        unlist();
         let _ = writeln!(
             stderr,
             "authcert: the password could not be written to standard output ({}); the file has been removed.",
@@ -241,9 +284,10 @@ pub fn run(args: &[String], clock: &Clock, stdout: &mut dyn Write, stderr: &mut 
     }
     let _ = writeln!(
         stderr,
-        "Saved {}\n{}",
-        out.display(),
-        issued.facts.summary()
+        "Saved {}\n{}\nListed in {}",
+        shown_path.display(),
+        issued.facts.summary(),
+        store.list_path().display()
     );
     let _ = match stored_in {
         Some(_) => writeln!(

@@ -1,25 +1,31 @@
-//! `authcert generate` (and help): the engine without a window. The password
-//! goes alone to stdout; everything for people goes to stderr.
+//! The command line: `authcert generate` and `authcert list`, the engine and
+//! the list without a window. Results go to stdout (for generate: the
+//! password alone); everything for people goes to stderr.
 //!
 //! Exit codes: 0 done; 2 invalid input (the message names the option and the
-//! rule); 1 any other failure. After a failure nothing is left at `--out`.
+//! rule); 1 any other failure (after which nothing is left at `--out`);
+//! 3 `list --expiring-within` found certificates to replace.
 
 use std::ffi::OsString;
 use std::io::Write;
 
 use crate::engine::Clock;
+use crate::store::Store;
 
 mod generate;
+mod list;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
 pub const EXIT_INVALID: i32 = 2;
+/// `list --expiring-within`: some certificate needs replacing.
+pub const EXIT_DUE: i32 = 3;
 
 /// The first words that mean "command line" rather than "open the window".
 pub fn is_cli_invocation(first_arg: &str) -> bool {
     matches!(
         first_arg,
-        "generate" | "help" | "--help" | "-h" | "--version" | "-V"
+        "generate" | "list" | "help" | "--help" | "-h" | "--version" | "-V"
     ) || first_arg
         .chars()
         .next()
@@ -33,13 +39,38 @@ fn usage() -> String {
 Usage:
   authcert                 open the AuthCert window
   authcert generate ...    make a certificate and its password-protected .p12 file
-  authcert help generate   explain the options of generate
+  authcert list            list the certificates saved on this computer
+  authcert help COMMAND    explain the options of generate or list
   authcert --version       show the version
 
-Exit status: 0 done, 2 invalid input, 1 any other failure.
+Exit status: 0 done, 2 invalid input, 1 any other failure,
+3 `list --expiring-within` found certificates to replace.
+The list lives in {list}
+(set {var} to use another folder).
 ",
-        version = env!("CARGO_PKG_VERSION")
+        version = env!("CARGO_PKG_VERSION"),
+        list = Store::open_default()
+            .map(|s| s.list_path().display().to_string())
+            .unwrap_or_else(|e| e.to_string()),
+        var = crate::store::DATA_DIR_VAR,
     )
+}
+
+/// The clock. Builds with the `test-hooks` feature read "now" from
+/// `AUTHCERT_TEST_NOW` (RFC 3339), so tests can make certificates that have
+/// already expired; builds for users never do.
+fn clock() -> Clock {
+    #[cfg(feature = "test-hooks")]
+    if let Some(now) = std::env::var("AUTHCERT_TEST_NOW")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        return Clock {
+            now,
+            ..Clock::system()
+        };
+    }
+    Clock::system()
 }
 
 /// Runs the command line with `args` (without the program name) and returns
@@ -56,6 +87,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         None | Some("help" | "--help" | "-h") => {
             let text = match args.get(1).map(String::as_str) {
                 Some("generate") => generate::help(),
+                Some("list") => list::help(),
                 _ => usage(),
             };
             let _ = write!(stderr, "{text}");
@@ -65,7 +97,21 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             let _ = writeln!(stderr, "authcert {}", env!("CARGO_PKG_VERSION"));
             EXIT_OK
         }
-        Some("generate") => generate::run(&args[1..], &Clock::system(), stdout, stderr),
+        Some(command @ ("generate" | "list")) => {
+            let store = match Store::open_default() {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = writeln!(stderr, "authcert: {e}");
+                    return EXIT_FAILURE;
+                }
+            };
+            let clock = clock();
+            if command == "generate" {
+                generate::run(&args[1..], &clock, &store, stdout, stderr)
+            } else {
+                list::run(&args[1..], &clock, &store, stdout, stderr)
+            }
+        }
         Some(other) => {
             let _ = writeln!(
                 stderr,

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::request::NICKNAME_MAX_CHARS;
@@ -64,8 +65,8 @@ impl Record {
             .map(|p| p.into_contents())
     }
 
-    pub fn status(&self, now: Timestamp, reminder_days: u32) -> Status {
-        Status::of(self.not_after, now, reminder_days)
+    pub fn status(&self, now: Timestamp, zone: &TimeZone, reminder_days: u32) -> Status {
+        Status::of(self.not_after, now, zone, reminder_days)
     }
 }
 
@@ -86,16 +87,18 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn of(not_after: Timestamp, now: Timestamp, reminder_days: u32) -> Status {
-        let left: SignedDuration = not_after.duration_since(now);
-        let day: i64 = 86_400;
-        if left.is_negative() {
-            return Status::Expired {
-                days_ago: left.as_secs().abs() / day,
-            };
-        }
-        let days = left.as_secs() / day;
-        if days < i64::from(reminder_days) {
+    /// Counted in calendar days in `zone`, as the admin reads dates: a
+    /// certificate whose last day is today "expires today"; the day after,
+    /// it "expired yesterday".
+    pub fn of(not_after: Timestamp, now: Timestamp, zone: &TimeZone, reminder_days: u32) -> Status {
+        let end = not_after.to_zoned(zone.clone()).date();
+        let today = now.to_zoned(zone.clone()).date();
+        let days = i64::from((end - today).get_days());
+        if not_after <= now {
+            Status::Expired {
+                days_ago: (-days).max(0),
+            }
+        } else if days < i64::from(reminder_days) {
             Status::Expiring { days }
         } else {
             Status::Valid { days }
@@ -153,25 +156,29 @@ mod tests {
     }
 
     #[test]
-    fn statuses_count_whole_days() {
+    fn statuses_count_calendar_days_in_the_zone() {
         let now = at("2026-01-10T12:00:00Z");
-        let s = |end: &str, window| Status::of(at(end), now, window);
-        assert_eq!(s("2026-03-01T00:00:00Z", 30), Status::Valid { days: 49 });
+        let s = |end: &str, window| Status::of(at(end), now, &TimeZone::UTC, window);
+        assert_eq!(s("2026-03-01T00:00:00Z", 30), Status::Valid { days: 50 });
         assert_eq!(s("2026-01-15T23:59:59Z", 30), Status::Expiring { days: 5 });
         assert_eq!(s("2026-01-10T23:59:59Z", 30).text(), "expires today");
         assert_eq!(s("2026-01-11T23:59:59Z", 30).text(), "expires tomorrow");
         assert_eq!(s("2026-01-15T23:59:59Z", 30).text(), "expires in 5 days");
-        assert_eq!(
-            s("2026-01-10T11:00:00Z", 30),
-            Status::Expired { days_ago: 0 }
-        );
-        assert_eq!(s("2026-01-09T11:00:00Z", 30).text(), "expired yesterday");
-        assert_eq!(s("2025-12-01T00:00:00Z", 30).text(), "expired 40 days ago");
-        // The window's edge: 30 whole days left is outside a 30-day window.
-        assert_eq!(s("2026-02-09T13:00:00Z", 30), Status::Valid { days: 30 });
-        assert_eq!(s("2026-02-09T11:00:00Z", 30), Status::Expiring { days: 29 });
+        assert_eq!(s("2026-01-10T11:00:00Z", 30).text(), "expired today");
+        assert_eq!(s("2026-01-09T23:59:59Z", 30).text(), "expired yesterday");
+        assert_eq!(s("2025-12-01T23:59:59Z", 30).text(), "expired 40 days ago");
+        // The window's edge: 30 days left is outside a 30-day window.
+        assert_eq!(s("2026-02-09T23:59:59Z", 30), Status::Valid { days: 30 });
+        assert_eq!(s("2026-02-08T23:59:59Z", 30), Status::Expiring { days: 29 });
         assert!(!s("2026-03-01T00:00:00Z", 30).is_due());
         assert!(s("2025-03-01T00:00:00Z", 30).is_due());
+        // The same instant is another calendar day further east.
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        let end = at("2026-01-15T14:59:59Z"); // 23:59:59 in Tokyo
+        assert_eq!(
+            Status::of(end, now, &tokyo, 30),
+            Status::Expiring { days: 5 }
+        );
     }
 
     #[test]

@@ -31,10 +31,17 @@ pub fn authcert(cwd: &Path, args: &[&str]) -> Run {
         .expect("authcert runs")
 }
 
+/// The list of certificates of runs in `cwd`: a sibling folder, so that
+/// tests counting the files in `cwd` see only what they asked for.
+pub fn data_dir_for(cwd: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.data", cwd.display()))
+}
+
 pub fn authcert_cmd(cwd: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
     c.args(args)
         .current_dir(cwd)
+        .env("AUTHCERT_DATA_DIR", data_dir_for(cwd))
         .env("TZ", "Europe/Berlin")
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
@@ -69,6 +76,7 @@ pub fn tool(program: &str, args: &[&str]) -> Run {
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(data_dir_for(&dir));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
