@@ -1,8 +1,24 @@
 /// The window's commands. Only these exist for the page, and only the
 /// capability in src-tauri/capabilities/ grants them, to the main window.
 const COMMANDS: &[&str] = &[
-    "defaults", "validate", "generate", "copy", "remember", "forget", "download", "export",
-    "discard", "leave",
+    "defaults",
+    "validate",
+    "generate",
+    "copy",
+    "remember",
+    "forget",
+    "download",
+    "export",
+    "discard",
+    "leave",
+    "home",
+    "details",
+    "export_listed",
+    "replacement",
+    "copy_from_keychain",
+    "remove",
+    "settings",
+    "set_reminder_days",
 ];
 
 fn main() {

@@ -96,8 +96,14 @@
     }
   });
 
+  document.getElementById('form-back').addEventListener('click', () => {
+    if (!busy) app.home.open();
+  });
+
   app.form = {
-    async reset() {
+    // `prefill` (from Rust's `replacement`): the settings of the certificate
+    // being replaced and a free nickname.
+    async reset(prefill) {
       if (!defaults) {
         defaults = await app.invoke('defaults');
         document.getElementById('keychain-name').textContent = defaults.keychainName;
@@ -112,6 +118,19 @@
         date.max = date === inputs.end_date ? defaults.latest : '';
       }
       inputs.end_date.value = defaults.endDate;
+      const note = document.getElementById('replace-note');
+      note.hidden = !prefill;
+      note.textContent = prefill
+        ? 'Replacing “' + prefill.replaces + '” with the same settings. The old certificate stays in the list until you remove it, so switch your integrations over first.'
+        : '';
+      if (prefill) {
+        inputs.nickname.value = prefill.nickname;
+        inputs.key_type.value = prefill.keyType;
+        inputs.signature_hash.value = prefill.signatureHash;
+        inputs.encryption.value = prefill.encryption;
+        const recommended = defaults.keyTypes.find((k) => k.recommended);
+        document.getElementById('advanced').open = !recommended || prefill.keyType !== recommended.token;
+      }
       document.getElementById('end-date-hint').textContent =
         'Valid until the end of that day in your time zone (' + defaults.zone + '). It can never be changed later.';
       showErrors([], false);

@@ -1,2 +1,2 @@
 'use strict';
-window.authcert.form.reset();
+window.authcert.home.open();

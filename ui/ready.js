@@ -82,6 +82,8 @@
     el('curl-command').textContent =
       'curl --cert-type P12 --cert ' + shellQuote(done.path + ':PASSWORD') + ' https://api.example.com/';
     el('export-status').textContent = '';
+    el('done-list-problem').hidden = !done.listProblem;
+    el('done-list-problem').textContent = done.listProblem || '';
     app.show('screen-done');
     el('done-title').focus();
   }
@@ -97,6 +99,7 @@
   el('export-pem').addEventListener('click', () => exportAs('pem'));
   el('export-cer').addEventListener('click', () => exportAs('cer'));
   el('another').addEventListener('click', () => app.form.reset());
+  el('to-home').addEventListener('click', () => app.home.open());
 
   // Leaving before the download: the Close button, Escape, or closing the
   // window (Rust calls confirmLeave) all ask first.
@@ -115,7 +118,7 @@
       await app.invoke('leave');
     } else {
       await app.invoke('discard');
-      app.form.reset();
+      app.home.open();
     }
   });
   document.addEventListener('keydown', (event) => {

@@ -16,6 +16,7 @@ use crate::keychain::{self, Keychain};
 use crate::{filename, save};
 
 use super::error::AppError;
+use super::listing::{self, ListState};
 use super::session::Session;
 use super::{clipboard, dialog};
 
@@ -136,13 +137,29 @@ pub fn defaults() -> Defaults {
     }
 }
 
-fn parse(form: Form, session: &Session, clock: &Clock) -> Result<Request, AppError> {
+/// Parses the form; nicknames in the list and the one waiting for its
+/// download are taken.
+fn parse(
+    form: Form,
+    session: &Session,
+    listed: &[String],
+    clock: &Clock,
+) -> Result<Request, AppError> {
     let raw = form.into_raw().map_err(AppError::Invalid)?;
-    let pending = session.pending_nickname().map(str::to_string);
-    Request::parse(&raw, clock.today(), pending.as_deref()).map_err(AppError::Invalid)
+    let taken = listed
+        .iter()
+        .map(String::as_str)
+        .chain(session.pending_nickname());
+    Request::parse(&raw, clock.today(), taken).map_err(AppError::Invalid)
 }
 
-fn lock(state: &SessionState) -> Result<std::sync::MutexGuard<'_, Session>, AppError> {
+/// The nicknames in the list, read afresh (another window or the command
+/// line may have added some).
+fn listed_nicknames(list: &ListState) -> Result<Vec<String>, AppError> {
+    Ok(list.load()?.into_iter().map(|r| r.nickname).collect())
+}
+
+pub(crate) fn lock(state: &SessionState) -> Result<std::sync::MutexGuard<'_, Session>, AppError> {
     state
         .lock()
         .map_err(|_| AppError::Internal("AuthCert hit an internal error; restart it.".into()))
@@ -150,9 +167,14 @@ fn lock(state: &SessionState) -> Result<std::sync::MutexGuard<'_, Session>, AppE
 
 /// Checks the form with the engine's rules; returns every refusal (none: valid).
 #[tauri::command]
-pub fn validate(form: Form, state: State<'_, SessionState>) -> Result<Vec<FieldError>, AppError> {
+pub async fn validate(
+    form: Form,
+    state: State<'_, SessionState>,
+    list: State<'_, ListState>,
+) -> Result<Vec<FieldError>, AppError> {
+    let listed = listed_nicknames(&list)?;
     let session = lock(&state)?;
-    match parse(form, &session, &Clock::system()) {
+    match parse(form, &session, &listed, &Clock::system()) {
         Ok(_) => Ok(Vec::new()),
         Err(AppError::Invalid(invalid)) => Ok(invalid.errors),
         Err(e) => Err(e),
@@ -173,11 +195,18 @@ pub struct ReadyView {
 /// Makes the certificate off the main thread; refused while another one
 /// runs or waits to be downloaded.
 #[tauri::command]
-pub async fn generate(form: Form, state: State<'_, SessionState>) -> Result<ReadyView, AppError> {
+pub async fn generate(
+    form: Form,
+    state: State<'_, SessionState>,
+    list: State<'_, ListState>,
+) -> Result<ReadyView, AppError> {
     let clock = Clock::system();
+    // A list that cannot be read stops us before a key is made: the new
+    // certificate could not be recorded.
+    let listed = listed_nicknames(&list)?;
     let request = {
         let mut session = lock(&state)?;
-        let request = parse(form, &session, &clock)?;
+        let request = parse(form, &session, &listed, &clock)?;
         session.begin_generate()?;
         request
     };
@@ -222,6 +251,8 @@ pub fn copy<R: Runtime>(app: AppHandle<R>, state: State<'_, SessionState>) -> Re
 pub struct Downloaded {
     path: String,
     in_keychain: bool,
+    /// Why it is not in the list, when recording it failed.
+    list_problem: Option<String>,
 }
 
 /// Opens the save dialog, writes the file safely, checks it, then wipes the
@@ -230,6 +261,7 @@ pub struct Downloaded {
 pub async fn download<R: Runtime>(
     window: WebviewWindow<R>,
     state: State<'_, SessionState>,
+    list: State<'_, ListState>,
 ) -> Result<Downloaded, AppError> {
     let suggested = {
         let session = lock(&state)?;
@@ -255,32 +287,44 @@ pub async fn download<R: Runtime>(
     })
     .map_err(|e| AppError::Save(e.to_string()))?;
     session.mark_downloaded(&path)?;
-    let (_, _, in_keychain) = session.downloaded()?;
+    let (facts, _, in_keychain) = session.downloaded()?;
+    let list_problem = listing::record_download(&list, facts, &path, in_keychain);
     Ok(Downloaded {
         path: path.display().to_string(),
         in_keychain,
+        list_problem,
     })
 }
 
 /// Saves the public certificate (PEM or DER `.cer`) of the downloaded one.
 #[tauri::command]
 pub async fn export<R: Runtime>(
-    format: String,
+    format: Value,
     window: WebviewWindow<R>,
     state: State<'_, SessionState>,
 ) -> Result<String, AppError> {
-    let (der, pem, nickname) = {
+    let (der, nickname) = {
         let session = lock(&state)?;
         let (facts, _, _) = session.downloaded()?;
-        (
-            facts.certificate_der.clone(),
-            facts.certificate_pem(),
-            facts.nickname.clone(),
-        )
+        (facts.certificate_der.clone(), facts.nickname.clone())
     };
+    export_public(&window, &nickname, der, format)
+}
+
+/// Asks where, then writes the public certificate as PEM or DER (`.cer`).
+pub(crate) fn export_public<R: Runtime>(
+    window: &WebviewWindow<R>,
+    nickname: &str,
+    der: Vec<u8>,
+    format: Value,
+) -> Result<String, AppError> {
     let (bytes, ext, kind) = match format.as_str() {
-        "pem" => (pem.into_bytes(), "pem", "PEM certificate"),
-        "cer" => (der, "cer", "DER certificate"),
+        Some("pem") => (
+            engine::issued::pem_of_certificate(&der).into_bytes(),
+            "pem",
+            "PEM certificate",
+        ),
+        Some("cer") => (der, "cer", "DER certificate"),
         _ => {
             return Err(AppError::Internal(
                 "Export format: choose pem or cer.".into(),
@@ -288,9 +332,9 @@ pub async fn export<R: Runtime>(
         }
     };
     let path = dialog::save_path(
-        &window,
+        window,
         "Export public certificate",
-        &filename::suggested(&nickname, ext),
+        &filename::suggested(nickname, ext),
         kind,
         &[ext],
     )
@@ -305,7 +349,7 @@ pub async fn export<R: Runtime>(
 }
 
 /// Runs a keychain call off the main thread: it may wait on an unlock prompt.
-async fn off_main<T: Send + 'static>(
+pub(crate) async fn off_main<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, keychain::KeychainError> + Send + 'static,
 ) -> Result<T, AppError> {
     tauri::async_runtime::spawn_blocking(f)

@@ -28,6 +28,10 @@ pub enum AppError {
     Export(SaveError),
     #[error("{0} The password is still on screen.")]
     Keychain(crate::keychain::KeychainError),
+    #[error("{0}")]
+    KeychainRead(crate::keychain::KeychainError),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
     #[error("Copying to the clipboard failed: {0}")]
     Clipboard(String),
     #[error("{0}")]
@@ -41,7 +45,14 @@ impl serde::Serialize for AppError {
             _ => &[],
         };
         let mut st = s.serialize_struct("AppError", 4)?;
-        st.serialize_field("field", &errors.first().map(|e| e.field))?;
+        let field = match self {
+            AppError::Store(crate::store::StoreError::ReminderDays(_)) => Some("reminder_days"),
+            _ => None,
+        };
+        match field {
+            Some(f) => st.serialize_field("field", f)?,
+            None => st.serialize_field("field", &errors.first().map(|e| e.field))?,
+        }
         st.serialize_field("message", &self.to_string())?;
         st.serialize_field("errors", errors)?;
         st.serialize_field(

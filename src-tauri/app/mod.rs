@@ -5,6 +5,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod dialog;
 pub mod error;
+pub mod listing;
 pub mod session;
 
 use tauri::{Manager, WindowEvent};
@@ -16,7 +17,9 @@ pub fn run() -> Result<(), tauri::Error> {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(SessionState::default())
+        .manage(listing::ListState::open())
         .invoke_handler(tauri::generate_handler![
             commands::defaults,
             commands::validate,
@@ -28,6 +31,14 @@ pub fn run() -> Result<(), tauri::Error> {
             commands::forget,
             commands::discard,
             commands::leave,
+            listing::home,
+            listing::details,
+            listing::export_listed,
+            listing::replacement,
+            listing::copy_from_keychain,
+            listing::remove,
+            listing::settings,
+            listing::set_reminder_days,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {

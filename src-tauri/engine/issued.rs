@@ -36,11 +36,7 @@ pub struct Facts {
 impl Facts {
     /// The public certificate as PEM.
     pub fn certificate_pem(&self) -> String {
-        let pem = pem::Pem::new("CERTIFICATE", self.certificate_der.clone());
-        pem::encode_config(
-            &pem,
-            pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
-        )
+        pem_of_certificate(&self.certificate_der)
     }
 
     /// A short human summary, without any secret.
@@ -76,6 +72,15 @@ impl fmt::Debug for Issued {
             .field("facts", &self.facts)
             .finish()
     }
+}
+
+/// A DER certificate as PEM, with LF line endings.
+pub fn pem_of_certificate(der: &[u8]) -> String {
+    let pem = pem::Pem::new("CERTIFICATE", der.to_vec());
+    pem::encode_config(
+        &pem,
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    )
 }
 
 /// Hex bytes joined by `sep`, upper case.

@@ -1,0 +1,123 @@
+'use strict';
+// Home: the list of certificates (from Rust's `home`, soonest expiry first),
+// the reminder banner, the filter, and the Settings dialog.
+(function () {
+  const app = window.authcert;
+  const el = (id) => document.getElementById(id);
+  const filter = el('filter');
+  let rows = []; // [{ tr, text }]
+
+  function cell(text, className) {
+    const td = document.createElement('td');
+    if (className) td.className = className;
+    td.textContent = text;
+    return td;
+  }
+
+  function badge(status, text) {
+    const span = document.createElement('span');
+    span.className = 'badge ' + status.kind;
+    span.textContent = text;
+    return span;
+  }
+
+  function render(certificates) {
+    const body = el('rows');
+    rows = certificates.map((c) => {
+      const tr = document.createElement('tr');
+      tr.dataset.id = c.id;
+      const name = document.createElement('td');
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'link';
+      open.textContent = c.nickname;
+      open.addEventListener('click', () => app.details.open(c.id));
+      name.append(open);
+      const status = document.createElement('td');
+      status.append(badge(c.status, c.statusText));
+      tr.append(name, cell(c.expires), status, cell(c.inKeychain ? 'Yes' : 'No'), cell(c.file, 'file'));
+      return { tr, text: [c.nickname, c.statusText, c.expires, c.file].join('\n').toLowerCase() };
+    });
+    body.replaceChildren(...rows.map((r) => r.tr));
+    applyFilter();
+  }
+
+  // Rows are built once; filtering only toggles `hidden`, so it stays
+  // instant with a thousand certificates.
+  function applyFilter() {
+    const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const r of rows) {
+      const match = words.every((w) => r.text.includes(w));
+      r.tr.hidden = !match;
+      if (match) shown += 1;
+    }
+    el('no-match').hidden = shown > 0 || rows.length === 0;
+    el('filter-count').textContent = words.length ? shown + ' of ' + rows.length : rows.length + (rows.length === 1 ? ' certificate' : ' certificates');
+  }
+  filter.addEventListener('input', applyFilter);
+
+  function reminder(view) {
+    const parts = [];
+    if (view.expiring) parts.push(view.expiring + (view.expiring === 1 ? ' certificate expires' : ' certificates expire') + ' within ' + view.reminderDays + ' days');
+    if (view.expired) parts.push(view.expired + (view.expired === 1 ? ' certificate has expired' : ' certificates have expired'));
+    el('reminder').hidden = parts.length === 0;
+    el('reminder-text').textContent = parts.length
+      ? parts.join(' and ') + '. Replace them before the integrations that use them stop working (open one, then Replace…).'
+      : '';
+  }
+
+  async function open() {
+    let view;
+    try {
+      view = await app.invoke('home');
+    } catch (e) {
+      view = { certificates: [], expiring: 0, expired: 0, reminderDays: 30, problem: (e && e.message) || String(e) };
+    }
+    el('list-problem').hidden = !view.problem;
+    el('list-problem').textContent = view.problem || '';
+    reminder(view);
+    const any = view.certificates.length > 0;
+    el('empty').hidden = any;
+    el('list-box').hidden = !any;
+    render(view.certificates);
+    app.show('screen-home');
+    el('home-title').focus();
+  }
+
+  el('create').addEventListener('click', () => app.form.reset());
+
+  // Settings: the reminder window.
+  const dialog = el('settings-dialog');
+  const days = el('reminder-days');
+  function settingsError(text) {
+    el('reminder-days-error').textContent = text;
+    days.setAttribute('aria-invalid', text ? 'true' : 'false');
+  }
+  el('open-settings').addEventListener('click', async () => {
+    settingsError('');
+    try {
+      const s = await app.invoke('settings');
+      days.value = s.reminderDays;
+      days.min = s.min;
+      days.max = s.max;
+    } catch (e) {
+      settingsError((e && e.message) || String(e));
+    }
+    dialog.showModal();
+    days.focus();
+  });
+  el('settings-cancel').addEventListener('click', () => dialog.close());
+  el('settings-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await app.invoke('set_reminder_days', { days: days.value });
+      dialog.close();
+      open();
+    } catch (e) {
+      settingsError((e && e.message) || String(e));
+    }
+  });
+
+  app.home = { open };
+})();
