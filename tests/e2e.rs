@@ -27,8 +27,18 @@ fn openssl_opens(path: &std::path::Path, password: &str) -> bool {
         .success()
 }
 
+/// From Home (where the app opens), to the empty form.
+fn open_form(app: &App) {
+    app.wait_screen("screen-home");
+    app.click("#create");
+    app.wait_screen("screen-form");
+}
+
 /// Types a nickname, presses Enter, and returns the password on screen.
 fn generate(app: &App, nickname: &str) -> String {
+    if !app.visible("screen-form") {
+        open_form(app);
+    }
     app.type_into("#nickname", nickname);
     app.type_into("#nickname", ENTER);
     app.wait_screen("screen-ready");
@@ -105,6 +115,7 @@ fn create_with_the_defaults_and_download() {
 #[test]
 fn an_invalid_nickname_shows_its_rule_and_blocks_generate() {
     let app = App::start("invalid", &[]);
+    open_form(&app);
     app.type_into("#nickname", "billing/api");
     app.wait(
         "the rule",
@@ -181,14 +192,14 @@ fn leaving_before_the_download_asks_first() {
     assert!(app.visible("screen-ready"));
     assert_eq!(app.text("#password"), password);
 
-    // Escape asks too; discarding goes back to an empty form.
+    // Escape asks too; discarding goes back to the list.
     app.type_into("#saved", ESCAPE);
     app.wait(
         "the question",
         "return document.getElementById('leave-dialog').open",
     );
     app.click("#leave-discard");
-    app.wait_screen("screen-form");
+    app.wait_screen("screen-home");
     let page = app
         .js("return document.documentElement.outerHTML")
         .as_str()
@@ -221,6 +232,60 @@ fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
     assert!(message(app.invoke("export", json!({"format": "pem"})))
         .contains("Download the certificate first"));
     assert!(message(app.invoke("copy", json!({}))).contains("generate one first"));
+    // The list's commands, with ids that do not exist and values of the wrong type.
+    for (command, args, expect) in [
+        (
+            "details",
+            json!({"id": "00:11"}),
+            "No certificate with this fingerprint",
+        ),
+        (
+            "details",
+            json!({"id": 7}),
+            "Certificate: give the fingerprint",
+        ),
+        (
+            "details",
+            json!({"id": "x".repeat(100_000)}),
+            "Certificate: give the fingerprint",
+        ),
+        (
+            "export_listed",
+            json!({"id": "00", "format": "pem"}),
+            "No certificate",
+        ),
+        (
+            "replacement",
+            json!({"id": null}),
+            "Certificate: give the fingerprint",
+        ),
+        ("copy_from_keychain", json!({"id": "00"}), "No certificate"),
+        (
+            "remove",
+            json!({"id": "00", "alsoKeychain": true}),
+            "No certificate",
+        ),
+        (
+            "remove",
+            json!({"id": "00", "alsoKeychain": "yes"}),
+            "must be true or false",
+        ),
+        ("set_reminder_days", json!({"days": 0}), "Reminder window"),
+        (
+            "set_reminder_days",
+            json!({"days": "many"}),
+            "Reminder window",
+        ),
+        ("set_reminder_days", json!({"days": -3}), "Reminder window"),
+        ("set_reminder_days", json!({"days": 1e9}), "Reminder window"),
+    ] {
+        let m = message(app.invoke(command, args.clone()));
+        assert!(m.contains(expect), "{command} {args:.80}: {m}");
+    }
+    let e = app
+        .invoke("set_reminder_days", json!({"days": 400}))
+        .unwrap_err();
+    assert_eq!(e["field"], "reminder_days", "{e}");
     let form = |f: serde_json::Value| json!({"form": f});
     for (args, expect) in [
         (json!({}), "form"),
@@ -273,6 +338,11 @@ fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
         .map(|e| e.file_name())
         .collect();
     assert_eq!(files, ["home"], "no file was written");
+    let data = app.dir.join("home/.local/share/org.authcert.app");
+    assert!(
+        !data.join("certificates.json").exists() && !data.join("settings.json").exists(),
+        "no list or settings were written"
+    );
 }
 
 #[test]
@@ -469,7 +539,7 @@ fn a_discarded_certificate_leaves_no_keychain_entry() {
         "return document.getElementById('leave-dialog').open",
     );
     app.click("#leave-discard");
-    app.wait_screen("screen-form");
+    app.wait_screen("screen-home");
     let deadline = Instant::now() + Duration::from_secs(20);
     while bus.lookup("Orphan").is_some() {
         assert!(
@@ -478,4 +548,258 @@ fn a_discarded_certificate_leaves_no_keychain_entry() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Runs the command line (the same binary) with `env`; returns stdout.
+fn cli(env: &[(&str, String)], dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_authcert"))
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() || out.status.code() == Some(3),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn today_plus(days: i64) -> String {
+    let zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+    let now = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * days);
+    now.to_zoned(zone).date().to_string()
+}
+
+/// Home's rows as [nickname, status] pairs, in order (visible rows only).
+fn rows(app: &App) -> Vec<(String, String)> {
+    let v = app.js(
+        "return [...document.querySelectorAll('#rows tr')].filter(r => !r.hidden)
+           .map(r => [r.cells[0].textContent, r.cells[2].textContent])",
+    );
+    serde_json::from_value(v).unwrap()
+}
+
+/// The list made by the command line, in the real window: statuses, the
+/// banner and the desktop notification, filter, details, copy from the
+/// keychain, export, replace, remove, and the reminder setting.
+#[test]
+fn the_list_made_by_the_command_line_in_the_window() {
+    let bus = secret_service::Bus::start("list", secret_service::Keyring::Unlocked);
+    let base = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e-list");
+    let _ = std::fs::remove_dir_all(&base);
+    let (files, data) = (base.join("files"), base.join("data"));
+    std::fs::create_dir_all(&files).unwrap();
+    let mut env = bus.env();
+    env.push(("AUTHCERT_DATA_DIR", data.display().to_string()));
+    env.push(("TZ", "Europe/Berlin".into()));
+
+    // The desktop notification is a D-Bus call on the session bus: watch it.
+    let monitor_log = base.join("monitor.log");
+    let mut monitor = Command::new("dbus-monitor")
+        .args([
+            "--address",
+            &bus.address,
+            "interface='org.freedesktop.Notifications'",
+        ])
+        .stdout(std::fs::File::create(&monitor_log).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dbus-monitor runs (scripts/test.sh installs dbus)");
+
+    let make = |nickname: &str, end: &str, extra: &[&str], now: Option<String>| {
+        let file = format!("{}.p12", nickname.replace(' ', "-"));
+        let mut args = vec![
+            "generate",
+            "--nickname",
+            nickname,
+            "--end-date",
+            end,
+            "--key",
+            "ecdsa-p256",
+            "--out",
+            &file,
+        ];
+        args.extend_from_slice(extra);
+        let mut env = env.clone();
+        if let Some(now) = now {
+            env.push(("AUTHCERT_TEST_NOW", now));
+        }
+        cli(&env, &files, &args).trim().to_string()
+    };
+    let soon_password = make("Soon", &today_plus(5), &["--keychain"], None);
+    make("Later", &today_plus(200), &[], None);
+    let past = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 400);
+    make("Gone", &today_plus(-35), &[], Some(past.to_string()));
+    let listed: serde_json::Value =
+        serde_json::from_str(&cli(&env, &files, &["list", "--json"])).unwrap();
+    let soon_sha256 = listed[1]["sha256Fingerprint"].as_str().unwrap().to_string();
+
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = App::start("list", &pairs);
+    app.wait_screen("screen-home");
+    app.wait(
+        "the rows",
+        "return document.querySelectorAll('#rows tr').length === 3",
+    );
+    app.screenshot("list-1-home");
+    assert_eq!(
+        rows(&app),
+        [
+            ("Gone".into(), "expired 35 days ago".into()),
+            ("Soon".into(), "expires in 5 days".into()),
+            ("Later".into(), "valid".into()),
+        ]
+    );
+    let banner = app.text("#reminder-text");
+    assert!(
+        banner.starts_with("1 certificate expires within 30 days and 1 certificate has expired."),
+        "{banner}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let seen = std::fs::read_to_string(&monitor_log).unwrap_or_default();
+        if seen.contains("member=Notify") && seen.contains("certificates to replace") {
+            assert!(
+                seen.contains("1 certificate expires within 30 days and 1 has expired"),
+                "{seen}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "no Notify call seen:\n{seen}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // The filter.
+    app.type_into("#filter", "expired");
+    assert_eq!(rows(&app).len(), 1);
+    assert_eq!(app.text("#filter-count"), "1 of 3");
+    app.js("const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input')); return true");
+    assert_eq!(rows(&app).len(), 3);
+
+    // Details of "Soon", and its password from the keychain to the clipboard.
+    app.js("document.querySelector('#rows tr:nth-child(2) button').click(); return true");
+    app.wait_screen("screen-details");
+    app.screenshot("list-2-details");
+    assert_eq!(app.text("#details-title"), "Soon");
+    assert_eq!(app.text("#d-sha256"), soon_sha256);
+    assert_eq!(app.text("#d-key"), "ECDSA P-256");
+    assert!(app.text("#d-keychain").starts_with("Password stored"));
+    app.click("#d-copy");
+    app.wait(
+        "the copy",
+        "return document.getElementById('details-status-line').textContent.startsWith('Password copied')",
+    );
+    let clip = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .env("DISPLAY", &app.display)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&clip.stdout), soon_password);
+    let page = app.js("return document.documentElement.outerHTML");
+    assert!(
+        !page.as_str().unwrap().contains(&soon_password),
+        "never in the page"
+    );
+
+    // Export the public certificate as DER.
+    let cer = base.join("soon.cer");
+    app.answer_dialog(cer.to_str().unwrap());
+    app.click("#d-export-cer");
+    app.wait(
+        "the export",
+        "return document.getElementById('details-status-line').textContent.startsWith('Saved')",
+    );
+    let x = Command::new("openssl")
+        .args([
+            "x509",
+            "-inform",
+            "DER",
+            "-in",
+            cer.to_str().unwrap(),
+            "-noout",
+            "-subject",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&x.stdout).contains("Soon"));
+
+    // Replace: the form comes prefilled, the old one stays listed.
+    app.click("#d-replace");
+    app.wait_screen("screen-form");
+    app.screenshot("list-3-replace");
+    assert_eq!(
+        app.js("return document.getElementById('nickname').value"),
+        json!("Soon 2")
+    );
+    assert_eq!(
+        app.js("return document.getElementById('key-type').value"),
+        json!("ecdsa-p256")
+    );
+    assert!(app.visible("replace-note"));
+    app.type_into("#nickname", ENTER);
+    app.wait_screen("screen-ready");
+    app.click("#saved");
+    app.answer_dialog(files.join("Soon-2.p12").to_str().unwrap());
+    app.click("#download");
+    app.wait_screen("screen-done");
+    assert!(!app.visible("done-list-problem"));
+    app.click("#to-home");
+    app.wait(
+        "four rows",
+        "return document.querySelectorAll('#rows tr').length === 4",
+    );
+    let names: Vec<String> = rows(&app).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Gone", "Soon", "Later", "Soon 2"]);
+
+    // Remove "Soon" and its keychain entry; its file stays.
+    app.js("document.querySelector('#rows tr:nth-child(2) button').click(); return true");
+    app.wait_screen("screen-details");
+    app.click("#d-remove");
+    app.wait(
+        "the question",
+        "return document.getElementById('remove-dialog').open",
+    );
+    assert!(!app
+        .js("return document.getElementById('remove-keychain-row').hidden")
+        .as_bool()
+        .unwrap());
+    app.screenshot("list-4-remove");
+    app.click("#remove-keychain");
+    app.click("#remove-confirm");
+    app.wait_screen("screen-home");
+    app.wait(
+        "three rows",
+        "return document.querySelectorAll('#rows tr').length === 3",
+    );
+    assert!(!rows(&app).iter().any(|(n, _)| n == "Soon"));
+    assert!(bus.lookup("Soon").is_none(), "keychain entry deleted");
+    assert!(files.join("Soon.p12").exists(), "the file is never touched");
+
+    // A shorter reminder window: only the expired one is left in the banner.
+    app.click("#open-settings");
+    app.wait(
+        "settings",
+        "return document.getElementById('settings-dialog').open",
+    );
+    app.js("document.getElementById('reminder-days').value = '500'; return true");
+    app.click("#settings-save");
+    app.wait(
+        "the rule",
+        "return document.getElementById('reminder-days-error').textContent.includes('1 to 365')",
+    );
+    app.js("document.getElementById('reminder-days').value = '3'; return true");
+    app.click("#settings-save");
+    app.wait(
+        "the dialog closed",
+        "return !document.getElementById('settings-dialog').open",
+    );
+    app.wait(
+        "the banner",
+        "return document.getElementById('reminder-text').textContent.startsWith('1 certificate has expired.')",
+    );
+    let _ = monitor.kill();
+    let _ = monitor.wait();
 }

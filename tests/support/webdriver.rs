@@ -122,7 +122,8 @@ impl App {
             dir,
             name: name.to_string(),
         };
-        app.wait("the form", "return !document.getElementById('screen-form').hidden && document.getElementById('encryption').options.length > 0");
+        // Home, once the list (or its empty state) is shown.
+        app.wait("Home", "return !document.getElementById('screen-home').hidden && (!document.getElementById('empty').hidden || !document.getElementById('list-box').hidden)");
         app
     }
 
