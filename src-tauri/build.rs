@@ -4,6 +4,7 @@ const COMMANDS: &[&str] = &[
     "defaults",
     "validate",
     "generate",
+    "prepare_key",
     "copy",
     "remember",
     "forget",

@@ -219,6 +219,48 @@ fn leaving_before_the_download_asks_first() {
 }
 
 #[test]
+fn the_key_is_made_while_the_form_is_filled_in() {
+    let app = App::start("spare", &[]);
+    let ready_for = |token: &str| {
+        format!("return document.getElementById('form').dataset.keyReady === '{token}'")
+    };
+    open_form(&app);
+    app.wait("the default key, made ahead", &ready_for("rsa-3072"));
+    // Another key type: its key is made ahead too.
+    app.js("const s = document.getElementById('key-type'); s.value = 'ecdsa-p384'; s.dispatchEvent(new Event('change'));");
+    app.wait("the P-384 key, made ahead", &ready_for("ecdsa-p384"));
+    let password = generate(&app, "Spare P-384");
+    assert_eq!(
+        app.js("return document.getElementById('form').dataset.keyReady === undefined"),
+        json!(true),
+        "the spare was used"
+    );
+    app.click("#saved");
+    let target = app.dir.join("Spare P-384.p12");
+    app.answer_dialog(target.to_str().unwrap());
+    app.click("#download");
+    app.wait_screen("screen-done");
+    // The file holds a P-384 key (the spare of that type), and opens.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("openssl pkcs12 -in \"$1\" -passin env:PW -nokeys | openssl x509 -noout -text")
+        .arg("sh")
+        .arg(&target)
+        .env("PW", &password)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("NIST CURVE: P-384") && text.contains("ecdsa-with-SHA384"),
+        "{text}"
+    );
+    // Home wiped the spares; the next form makes a key again.
+    app.click("#to-home");
+    open_form(&app);
+    app.wait("a new key, made ahead", &ready_for("rsa-3072"));
+}
+
+#[test]
 fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
     let app = App::start("hostile", &[]);
     let message = |r: Result<serde_json::Value, serde_json::Value>| -> String {
@@ -278,6 +320,15 @@ fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
         ),
         ("set_reminder_days", json!({"days": -3}), "Reminder window"),
         ("set_reminder_days", json!({"days": 1e9}), "Reminder window"),
+        ("prepare_key", json!({"keyType": "rsa-1024"}), "Key type"),
+        ("prepare_key", json!({"keyType": 4096}), "Key type"),
+        ("prepare_key", json!({"keyType": null}), "Key type"),
+        (
+            "prepare_key",
+            json!({"keyType": "x".repeat(100_000)}),
+            "Key type",
+        ),
+        ("prepare_key", json!({}), "keyType"),
     ] {
         let m = message(app.invoke(command, args.clone()));
         assert!(m.contains(expect), "{command} {args:.80}: {m}");

@@ -65,6 +65,31 @@
     }
   }
 
+  // Rust makes the key while the admin fills in the form, so that Generate
+  // does not wait for it. `data-key-ready` marks the type whose key is waiting.
+  async function prepareKey() {
+    const keyType = inputs.key_type.value;
+    delete form.dataset.keyReady;
+    try {
+      const ready = await app.invoke('prepare_key', { keyType });
+      if (ready && inputs.key_type.value === keyType && !busy) form.dataset.keyReady = keyType;
+    } catch (_) {
+      // Nothing to show: Generate makes the key itself and reports any error.
+    }
+  }
+  inputs.key_type.addEventListener('change', prepareKey);
+
+  // An ECDSA key signs with its curve's hash only: offer just the hashes the
+  // chosen key can sign with (Rust's list), and move to one of them.
+  function matchHash() {
+    const allowed = new Map(defaults.keyHashes).get(inputs.key_type.value) || [];
+    for (const opt of inputs.signature_hash.options) opt.disabled = !allowed.includes(opt.value);
+    if (allowed.length && !allowed.includes(inputs.signature_hash.value)) {
+      inputs.signature_hash.value = allowed[0];
+    }
+  }
+  inputs.key_type.addEventListener('change', matchHash);
+
   for (const [field, input] of Object.entries(inputs)) {
     const mark = () => { touched.add(field); check(false); };
     input.addEventListener('change', mark);
@@ -75,7 +100,7 @@
     busy = on;
     button.disabled = on;
     button.setAttribute('aria-busy', on ? 'true' : 'false');
-    button.textContent = on ? 'Generating… (this can take a few seconds)' : 'Generate certificate';
+    button.textContent = on ? 'Generating…' : 'Generate certificate';
   }
 
   form.addEventListener('submit', async (event) => {
@@ -83,16 +108,21 @@
     if (busy) return;
     formError.textContent = '';
     setBusy(true);
+    let failed = false;
     try {
       const errors = await check(true);
       if (errors.length) return;
+      delete form.dataset.keyReady;
       const ready = await app.invoke('generate', { form: values() });
       app.ready.open(ready);
     } catch (e) {
+      failed = true;
       if (e && e.errors && e.errors.length) showErrors(e.errors, true);
       else formError.textContent = (e && e.message) || String(e);
     } finally {
       setBusy(false);
+      // Still on the form: have a key ready for the next try.
+      if (failed) prepareKey();
     }
   });
 
@@ -131,12 +161,14 @@
         const recommended = defaults.keyTypes.find((k) => k.recommended);
         document.getElementById('advanced').open = !recommended || prefill.keyType !== recommended.token;
       }
+      matchHash();
       document.getElementById('end-date-hint').textContent =
         'Valid until the end of that day in your time zone (' + defaults.zone + '). It can never be changed later.';
       showErrors([], false);
       formError.textContent = '';
       app.show('screen-form');
       inputs.nickname.focus();
+      prepareKey();
     },
   };
 })();

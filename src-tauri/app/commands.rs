@@ -10,7 +10,7 @@ use tauri::{AppHandle, Runtime, State, WebviewWindow};
 
 use crate::engine::{
     self, request::EndDateRange, Choice, Clock, Encryption, Field, FieldError, InvalidRequest,
-    KeyType, RawRequest, Request, SignatureHash,
+    KeyType, RawRequest, Request, SignatureHash, Spares,
 };
 use crate::keychain::{self, Keychain};
 use crate::{filename, save};
@@ -199,6 +199,7 @@ pub async fn generate(
     form: Form,
     state: State<'_, SessionState>,
     list: State<'_, ListState>,
+    spares: State<'_, Spares>,
 ) -> Result<ReadyView, AppError> {
     let clock = Clock::system();
     // A list that cannot be read stops us before a key is made: the new
@@ -210,9 +211,13 @@ pub async fn generate(
         session.begin_generate()?;
         request
     };
-    let made = tauri::async_runtime::spawn_blocking(move || engine::issue(&request, &clock))
-        .await
-        .map_err(|e| AppError::Internal(format!("the generation stopped unexpectedly: {e}")));
+    let pool = spares.inner().clone();
+    let made = tauri::async_runtime::spawn_blocking(move || {
+        let key = pool.take(request.key_type, request.signature_hash)?;
+        engine::issue_with_key(&request, &clock, key)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("the generation stopped unexpectedly: {e}")));
     let mut session = lock(&state)?;
     let issued = match made {
         Ok(Ok(issued)) => issued,
@@ -233,7 +238,30 @@ pub async fn generate(
         zone: f.zone.clone(),
     };
     session.finish_generate(Some(issued));
+    // The form is closed: the spares of other key types are not needed.
+    spares.clear();
     Ok(view)
+}
+
+/// Starts making a key of this type while the admin fills in the form, and
+/// answers once it is ready (true) or was not kept (false), so that
+/// *Generate* finds it waiting. Called when the form opens and when the key
+/// type changes.
+#[tauri::command]
+pub async fn prepare_key(key_type: Value, spares: State<'_, Spares>) -> Result<bool, AppError> {
+    let key = match key_type.as_str() {
+        Some(token) => KeyType::parse(token),
+        None => Err(FieldError::new(
+            Field::KeyType,
+            "must be one of the choices, as text.",
+        )),
+    }
+    .map_err(|e| AppError::Invalid(InvalidRequest { errors: vec![e] }))?;
+    spares.prepare(key);
+    let pool = spares.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || pool.wait(key))
+        .await
+        .map_err(|e| AppError::Internal(format!("the key preparation stopped unexpectedly: {e}")))
 }
 
 /// Puts the password on the clipboard; it is cleared after a minute if the

@@ -10,7 +10,7 @@ use serde_json::Value;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_notification::NotificationExt;
 
-use crate::engine::{Choice, Clock};
+use crate::engine::{Choice, Clock, Spares};
 use crate::keychain::{self, Keychain};
 use crate::store::{self, Record, Status, Store};
 
@@ -94,7 +94,10 @@ pub struct HomeView {
 pub async fn home<R: Runtime>(
     app: AppHandle<R>,
     list: State<'_, ListState>,
+    spares: State<'_, Spares>,
 ) -> Result<HomeView, AppError> {
+    // Home means the form is closed: its spare keys are wiped.
+    spares.clear();
     let store = list.store()?;
     let days = store.settings().reminder_days;
     let list_path = store.list_path().display().to_string();

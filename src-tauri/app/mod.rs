@@ -8,9 +8,11 @@ pub mod error;
 pub mod listing;
 pub mod session;
 
-use tauri::{Manager, WindowEvent};
+use tauri::{Manager, RunEvent, WindowEvent};
 
 use commands::SessionState;
+
+use crate::engine::{spare, Spares};
 
 /// Opens the AuthCert window and runs until it is closed.
 pub fn run() -> Result<(), tauri::Error> {
@@ -19,11 +21,13 @@ pub fn run() -> Result<(), tauri::Error> {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .manage(SessionState::default())
+        .manage(Spares::new())
         .manage(listing::ListState::open())
         .invoke_handler(tauri::generate_handler![
             commands::defaults,
             commands::validate,
             commands::generate,
+            commands::prepare_key,
             commands::copy,
             commands::download,
             commands::export,
@@ -56,5 +60,20 @@ pub fn run() -> Result<(), tauri::Error> {
                 }
             }
         })
-        .run(tauri::generate_context!())
+        .setup(|_| {
+            // The random generator starts off the main thread, before the
+            // admin's first key needs it; the window does not wait for it.
+            std::thread::Builder::new()
+                .name("crypto warm-up".into())
+                .spawn(spare::warm_up)?;
+            Ok(())
+        })
+        .build(tauri::generate_context!())?
+        .run(|app, event| {
+            if let RunEvent::Exit = event {
+                // Spare keys are wiped before the process ends.
+                app.state::<Spares>().clear();
+            }
+        });
+    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod issued;
 pub mod password;
 pub mod pkcs12;
 pub mod request;
+pub mod spare;
 
 use aws_lc_rs::digest;
 
@@ -16,6 +17,7 @@ pub use password::Password;
 pub use request::{
     Choice, Clock, Encryption, KeyType, Nickname, RawRequest, Request, SignatureHash,
 };
+pub use spare::Spares;
 
 /// Makes the key, the certificate and the PKCS#12 file for `request`, then
 /// opens the file again with its password and checks that the key inside

@@ -49,6 +49,12 @@ pub struct App {
 
 impl App {
     pub fn start(name: &str, extra_env: &[(&str, &str)]) -> App {
+        App::start_binary(name, extra_env, Path::new(env!("CARGO_BIN_EXE_authcert")))
+    }
+
+    /// As `start`, with another build of the app (the benchmark drives the
+    /// binary that ships in the `.deb`).
+    pub fn start_binary(name: &str, extra_env: &[(&str, &str)], binary: &Path) -> App {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("e2e")
             .join(name);
@@ -106,7 +112,8 @@ impl App {
             assert!(Instant::now() < deadline, "tauri-driver did not answer");
             std::thread::sleep(Duration::from_millis(50));
         }
-        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": env!("CARGO_BIN_EXE_authcert")}}}});
+        let caps =
+            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": binary}}}});
         let resp: Value = ureq::post(&format!("{base}/session"))
             .send_json(caps)
             .expect("a WebDriver session starts")
@@ -154,6 +161,18 @@ impl App {
     /// Runs `script` (a function body) in the page and returns its value.
     pub fn js(&self, script: &str) -> Value {
         self.post("/execute/sync", json!({"script": script, "args": []}))
+    }
+
+    /// Runs `script` (a function body whose last argument is the callback
+    /// that returns its value) in the page and waits for its answer.
+    pub fn js_async(&self, script: &str) -> Value {
+        self.post("/execute/async", json!({"script": script, "args": []}))
+    }
+
+    /// The process ID of tauri-driver, whose descendants are the app and
+    /// its WebKit processes.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
     }
 
     /// Runs `script` when its effect may end the app before WebDriver can
