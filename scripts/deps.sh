@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs what AuthCert needs on Debian/Ubuntu, skipping what is present.
 #   scripts/deps.sh app    build and run the window
+#   scripts/deps.sh bundle also what building the .deb needs
 #   scripts/deps.sh test   also the third-party tools the tests check files with
 set -euo pipefail
 
 want=(build-essential pkg-config libwebkit2gtk-4.1-dev curl)
+if [ "${1:-app}" = bundle ]; then
+  # The Tauri CLI comes from npm (prebuilt; it packs the .deb itself).
+  command -v npx >/dev/null 2>&1 || want+=(nodejs npm)
+fi
 if [ "${1:-app}" = test ]; then
   want+=(openssl python3 xvfb xauth webkit2gtk-driver xdotool xclip imagemagick
          gnome-keyring dbus libsecret-tools)
