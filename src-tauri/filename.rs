@@ -1,4 +1,13 @@
 //! A suggested file name that is valid on Windows, macOS and Linux.
+//!
+//! Deliberately the same rules on every system, not a `cfg` per platform
+//! (src-tauri/platform/ holds those): a `.p12` saved on Linux is mailed to
+//! or copied onto a Windows share, so its name must be valid there too.
+//! What each system refuses, from its documentation, checked by the tests
+//! below: Windows (Win32 "Naming Files, Paths, and Namespaces") `< > : " / \
+//! | ? *`, control characters, trailing dots and spaces, device names with or
+//! without an extension, 255 UTF-16 units; macOS (APFS) `/` and `:` (Finder
+//! shows `:` as `/`), 255 UTF-8 bytes; Linux `/` and NUL, 255 bytes.
 
 /// Names Windows reserves for devices, with or without an extension.
 const WINDOWS_RESERVED: &[&str] = &[

@@ -14,13 +14,7 @@ pub const SERVICE: &str = "AuthCert";
 
 /// What the admin knows the keychain as, on this system.
 pub fn system_name() -> &'static str {
-    if cfg!(target_os = "macos") {
-        "macOS Keychain"
-    } else if cfg!(target_os = "windows") {
-        "Windows Credential Manager"
-    } else {
-        "desktop keyring (GNOME Keyring or KWallet)"
-    }
+    crate::platform::keychain_store::NAME
 }
 
 /// Why the keychain could not be used, and what to do next.
@@ -92,7 +86,7 @@ pub struct Keychain {
 impl Keychain {
     /// This system's keychain.
     pub fn system() -> Result<Keychain, KeychainError> {
-        platform::store()
+        crate::platform::keychain_store::store()
             .map(|store| Keychain { store })
             .map_err(KeychainError::from_keyring)
     }
@@ -141,57 +135,6 @@ pub fn delete_in(entry: &Entry) -> Result<(), KeychainError> {
     match entry.delete_credential() {
         Ok(()) | Err(Error::NoEntry) => Ok(()),
         Err(e) => Err(KeychainError::from_keyring(e)),
-    }
-}
-
-/// Linux and the BSDs: the Secret Service (GNOME Keyring, KWallet) over D-Bus.
-#[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
-mod platform {
-    use super::*;
-
-    pub fn store() -> keyring_core::Result<Arc<CredentialStore>> {
-        let store: Arc<CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
-        Ok(store)
-    }
-}
-
-/// macOS: the user's login keychain (Keychain Access shows the entry).
-/// Written from the crate's API; it cannot be compiled or run on the Linux
-/// machines this project is built on, so [release]'s macOS runner checks it.
-#[cfg(target_os = "macos")]
-mod platform {
-    use super::*;
-
-    pub fn store() -> keyring_core::Result<Arc<CredentialStore>> {
-        let store: Arc<CredentialStore> = apple_native_keyring_store::keychain::Store::new()?;
-        Ok(store)
-    }
-}
-
-/// Windows: Credential Manager (generic credentials). Same caveat as macOS.
-#[cfg(target_os = "windows")]
-mod platform {
-    use super::*;
-
-    pub fn store() -> keyring_core::Result<Arc<CredentialStore>> {
-        let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new()?;
-        Ok(store)
-    }
-}
-
-/// Any other system: the keychain says plainly that it is not available.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "macos",
-    target_os = "windows"
-)))]
-mod platform {
-    use super::*;
-
-    pub fn store() -> keyring_core::Result<Arc<CredentialStore>> {
-        Err(Error::NoDefaultStore)
     }
 }
 

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod engine;
 pub mod filename;
 pub mod keychain;
+pub mod platform;
 pub mod save;
 pub mod store;
 pub mod wipe_alloc;

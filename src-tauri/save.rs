@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use rand::rngs::SysRng;
 use rand::TryRng;
 
+use crate::platform;
+
 /// Why a file could not be saved, in words that say what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
@@ -95,7 +97,7 @@ pub fn write_new<E>(
         path: path.to_path_buf(),
         keep: false,
     };
-    sync_folder(&folder);
+    platform::files::sync_folder(&folder);
 
     let back = fs::read(path).map_err(io_err)?;
     if back != bytes {
@@ -134,21 +136,11 @@ pub enum WriteNewError<E> {
     Verify(E),
 }
 
-#[cfg(unix)]
+/// A new file only its owner can read (see platform::files).
 fn create_owner_only(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn create_owner_only(path: &Path) -> io::Result<File> {
-    // Windows: a new file inherits the folder's ACL, which for the user's
-    // own folders already grants only the user (and administrators).
-    OpenOptions::new().write(true).create_new(true).open(path)
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    platform::files::owner_only(&mut options).open(path)
 }
 
 /// Gives the temporary file its final name without ever replacing a file:
@@ -165,16 +157,6 @@ fn commit(temp: &Path, target: &Path) -> io::Result<()> {
             fs::rename(temp, target)
         }
     }
-}
-
-/// Makes the new name durable (Unix); best effort, the data is already synced.
-fn sync_folder(folder: &Path) {
-    #[cfg(unix)]
-    if let Ok(dir) = File::open(folder) {
-        let _ = dir.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = folder;
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use rand::rngs::SysRng;
 use rand::TryRng;
 
+use crate::platform;
+
 const LOCK_NAME: &str = "certificates.lock";
 
 /// Held while a process reads, changes and writes the list. The operating
@@ -78,9 +80,7 @@ pub fn replace_crashing_after(
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     // The list names folders and files: the owner's business only.
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&temp)?;
+    let mut file = platform::files::owner_only(&mut options).open(&temp)?;
     let result = (|| {
         crashed(Step::TempCreated)?;
         let half = bytes.len() / 2;
@@ -92,7 +92,7 @@ pub fn replace_crashing_after(
         crashed(Step::Synced)?;
         fs::rename(&temp, dir.join(name))?;
         crashed(Step::Renamed)?;
-        sync_dir(dir);
+        platform::files::sync_folder(dir);
         Ok(())
     })();
     if result.is_err() && crash.is_none() {
@@ -123,16 +123,6 @@ fn random_tag() -> io::Result<String> {
         .try_fill_bytes(&mut tag)
         .map_err(|e| io::Error::other(e.to_string()))?;
     Ok(tag.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// Makes the rename durable (Unix); Windows has no folder handle to flush.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// A free name next to `path` for keeping a damaged copy: `stem.damaged-<time>.json`.
