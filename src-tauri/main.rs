@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         .and_then(|a| a.to_str())
         .is_some_and(authcert::cli::is_cli_invocation);
     if cli {
+        authcert::platform::console::attach();
         let code = authcert::cli::run(&args, &mut std::io::stdout(), &mut std::io::stderr());
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
