@@ -389,7 +389,7 @@ fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
         .map(|e| e.file_name())
         .collect();
     assert_eq!(files, ["home"], "no file was written");
-    let data = app.dir.join("home/.local/share/org.authcert.app");
+    let data = app.dir.join("home/.local/share/org.authcert.authcert");
     assert!(
         !data.join("certificates.json").exists() && !data.join("settings.json").exists(),
         "no list or settings were written"

@@ -22,7 +22,7 @@ pub const FORMAT: u32 = 1;
 pub const LIST_NAME: &str = "certificates.json";
 pub const SETTINGS_NAME: &str = "settings.json";
 /// The folder under the system's app-data folder (Tauri's identifier).
-pub const APP_FOLDER: &str = "org.authcert.app";
+pub const APP_FOLDER: &str = "org.authcert.authcert";
 /// Overrides the folder: for tests and portable use.
 pub const DATA_DIR_VAR: &str = "AUTHCERT_DATA_DIR";
 pub const DEFAULT_REMINDER_DAYS: u32 = 30;
