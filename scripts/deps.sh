@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs what AuthCert needs on Debian/Ubuntu, skipping what is present.
 #   scripts/deps.sh app    build and run the window
-#   scripts/deps.sh bundle also what building the .deb needs
-#   scripts/deps.sh test   also the third-party tools the tests check files with
+#   scripts/deps.sh bundle also what building the .deb and .rpm needs
+#   scripts/deps.sh test   also the third-party tools the tests check files
+#                          and packages with
 set -euo pipefail
 
 want=(build-essential pkg-config libwebkit2gtk-4.1-dev curl)
-if [ "${1:-app}" = bundle ]; then
+if [ "${1:-app}" = bundle ] || [ "${1:-app}" = test ]; then
   # The Tauri CLI comes from npm (prebuilt; it packs the .deb itself).
   command -v npx >/dev/null 2>&1 || want+=(nodejs npm)
 fi
 if [ "${1:-app}" = test ]; then
   want+=(openssl python3 xvfb xauth webkit2gtk-driver xdotool xclip imagemagick
-         gnome-keyring dbus libsecret-tools)
+         gnome-keyring dbus libsecret-tools
+         rpm desktop-file-utils python3-venv shellcheck)
   # Java may come from elsewhere than Debian's package; keytool is what counts.
   command -v keytool >/dev/null 2>&1 || want+=(default-jre-headless)
 fi

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Builds the .deb and .rpm as they ship, checks both packages, installs the
+# .deb with apt from a clean folder, proves the installed command line makes a
+# file OpenSSL opens, starts the installed app under its own Xvfb display and
+# waits for its window, then removes the package again. Needs root or sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+fail() { echo "test-install: $*" >&2; exit 1; }
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+
+mapfile -t built < <(scripts/packages.sh deb rpm)
+deb=$(printf '%s\n' "${built[@]}" | awk '/\.deb /{print $1}')
+rpm=$(printf '%s\n' "${built[@]}" | awk '/\.rpm /{print $1}')
+[ -f "$deb" ] || fail "no .deb was built"
+[ -f "$rpm" ] || fail "no .rpm was built"
+printf '%s\n' "${built[@]}"
+
+# The packages: names, version, contents, dependencies, desktop entry.
+[ "$(basename "$deb")" = "AuthCert_${version}_amd64.deb" ] || fail "unexpected .deb name $deb"
+[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail ".deb version"
+dpkg-deb -f "$deb" Depends | grep -q libwebkit2gtk-4.1-0 || fail ".deb does not depend on WebKitGTK"
+[ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -c md5sums)" -eq 1 ] || fail ".deb has no md5sums"
+for f in ./usr/bin/authcert ./usr/share/applications/AuthCert.desktop \
+         ./usr/share/icons/hicolor/128x128/apps/authcert.png; do
+  dpkg-deb -c "$deb" | awk '{print $6}' | grep -qx "$f" || fail ".deb lacks $f"
+done
+[ "$(rpm -qp --qf '%{VERSION}' "$rpm" 2>/dev/null)" = "$version" ] || fail ".rpm version"
+rpm -qpl "$rpm" 2>/dev/null | grep -qx /usr/bin/authcert || fail ".rpm lacks /usr/bin/authcert"
+rpm -qpR "$rpm" 2>/dev/null | grep -q "^libwebkit2gtk-4.1.so" || fail ".rpm does not require WebKitGTK"
+
+work=$(mktemp -d)
+app=""
+xvfb=""
+cleanup() {
+  [ -z "$app" ] || kill "$app" 2>/dev/null || true
+  [ -z "$xvfb" ] || kill "$xvfb" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Install from a clean folder, as an admin would with a download.
+mkdir "$work/download"
+cp "$deb" "$work/download/"
+(cd "$work/download" && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "./$(basename "$deb")" >&2)
+dpkg-query -W -f='${Status} ${Version}\n' auth-cert | grep -qx "install ok installed $version" \
+  || fail "auth-cert is not installed"
+desktop-file-validate /usr/share/applications/AuthCert.desktop || fail "desktop entry is not valid"
+[ "$(command -v authcert)" = /usr/bin/authcert ] || fail "authcert is not on the path"
+/usr/bin/authcert --version 2>&1 | grep -qx "authcert $version" || fail "authcert --version"
+
+# The installed command line makes a file OpenSSL opens with the password.
+export AUTHCERT_DATA_DIR="$work/data" HOME="$work/home"
+mkdir -p "$HOME"
+password=$(/usr/bin/authcert generate --nickname "Installed check" --end-date "$(date -d '+30 days' +%F)" \
+  --out "$work/installed.p12")
+openssl pkcs12 -in "$work/installed.p12" -noout -passin "pass:$password" || fail "the .p12 does not open"
+/usr/bin/authcert list --json | grep -q '"Installed check"' || fail "authcert list does not show it"
+
+# The installed app opens its window.
+Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$work/display" 2>/dev/null &
+xvfb=$!
+for _ in $(seq 1 100); do
+  grep -q '^[0-9]*$' "$work/display" 2>/dev/null && [ -s "$work/display" ] && break
+  sleep 0.1
+done
+display=$(cat "$work/display")
+[ -n "$display" ] || fail "Xvfb did not start"
+DISPLAY=":$display" /usr/bin/authcert >"$work/app.log" 2>&1 &
+app=$!
+DISPLAY=":$display" timeout 60 xdotool search --sync --onlyvisible --name '^AuthCert$' >/dev/null \
+  || { cat "$work/app.log" >&2; fail "the installed app's window did not appear"; }
+# The page is drawn (not a blank window): wait until the screen has colours.
+mkdir -p target/screenshots
+shot=target/screenshots/installed-deb.png
+for _ in $(seq 1 100); do
+  DISPLAY=":$display" import -window root "$shot"
+  [ "$(convert "$shot" -format '%k' info:)" -gt 16 ] && break
+  sleep 0.1
+done
+[ "$(convert "$shot" -format '%k' info:)" -gt 16 ] || fail "the installed app's window stays blank ($shot)"
+kill "$app"
+wait "$app" 2>/dev/null || true
+app=""
+
+DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq auth-cert >&2
+[ ! -e /usr/bin/authcert ] || fail "authcert is still installed after removal"
+echo "test-install: the .deb and .rpm check out; installed, used, opened, removed ($shot)"
