@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of AuthCert, installing what is missing first.
+# The last step installs the .deb it builds (apt-get, sudo when not root)
+# and removes it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -11,3 +13,8 @@ echo "== cargo clippy --all-targets -- -D warnings" >&2
 cargo clippy --all-targets --all-features --locked -- -D warnings
 echo "== cargo test (with the end-to-end tests' hooks)" >&2
 cargo test --locked --all-targets --features test-hooks
+echo "== shellcheck scripts/ and the workflow lint (yamllint, actionlint, zizmor)" >&2
+shellcheck -S warning scripts/*.sh .ci/run
+scripts/lint-workflows.sh
+echo "== the .deb and .rpm as they ship: built, checked, installed with apt, started" >&2
+scripts/test-install.sh
