@@ -111,8 +111,17 @@ pub fn write_new<E>(
 /// Checks, before any work, that `path` names a new file in a folder that
 /// exists; returns the file name and the folder.
 pub fn check_target(path: &Path) -> Result<(&std::ffi::OsStr, PathBuf), SaveError> {
+    // `Path::file_name` ignores a trailing separator: "certs/" would name a
+    // file "certs" in the current folder. Such a path names a folder.
+    let names_folder = path
+        .as_os_str()
+        .to_string_lossy()
+        .chars()
+        .last()
+        .is_some_and(std::path::is_separator);
     let name = path
         .file_name()
+        .filter(|_| !names_folder)
         .ok_or_else(|| SaveError::NotAFileName(path.to_path_buf()))?;
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -219,6 +228,23 @@ mod tests {
             "{err}"
         );
         assert!(err.to_string().contains("gone"));
+    }
+
+    #[test]
+    fn a_path_ending_in_a_separator_names_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for path in [
+            dir.path().join("a.p12/"),
+            dir.path().join("new/"),
+            dir.path().join(".."),
+        ] {
+            let err = check_target(&path).unwrap_err();
+            assert!(
+                matches!(err, SaveError::NotAFileName(_)),
+                "{}: {err}",
+                path.display()
+            );
+        }
     }
 
     #[test]
