@@ -22,24 +22,70 @@ use super::{clipboard, dialog};
 
 pub type SessionState = Mutex<Session>;
 
-/// The form as the page sends it. Unknown fields are refused by the
-/// deserializer; values of the wrong type are refused by `into_raw`, which
-/// names the field (serde's own type errors do not).
+/// The form as the page sends it. A form that is not an object and unknown
+/// fields are refused by `TryFrom<Value>` with a short message (serde's own
+/// messages quote the input, which a hostile page can make megabytes long);
+/// values of the wrong type are refused by `into_raw`, which names the field.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(try_from = "Value")]
 pub struct Form {
-    #[serde(default)]
     pub nickname: Value,
-    #[serde(default)]
     pub end_date: Value,
-    #[serde(default)]
     pub api_token_end_date: Value,
-    #[serde(default)]
     pub encryption: Value,
-    #[serde(default)]
     pub signature_hash: Value,
-    #[serde(default)]
     pub key_type: Value,
+}
+
+/// The form's fields, as the page names them.
+const FORM_FIELDS: [&str; 6] = [
+    "nickname",
+    "endDate",
+    "apiTokenEndDate",
+    "encryption",
+    "signatureHash",
+    "keyType",
+];
+
+impl TryFrom<Value> for Form {
+    type Error = String;
+
+    fn try_from(value: Value) -> Result<Self, String> {
+        let Value::Object(mut map) = value else {
+            return Err(format!(
+                "Form: must be an object of fields, not {}.",
+                json_kind(&value)
+            ));
+        };
+        if let Some(unknown) = map.keys().find(|k| !FORM_FIELDS.contains(&k.as_str())) {
+            return Err(format!(
+                "Form: “{}” is not a field of the form; the fields are {}.",
+                unknown.chars().take(40).collect::<String>(),
+                FORM_FIELDS.join(", ")
+            ));
+        }
+        let mut take = |name: &str| map.remove(name).unwrap_or(Value::Null);
+        Ok(Form {
+            nickname: take("nickname"),
+            end_date: take("endDate"),
+            api_token_end_date: take("apiTokenEndDate"),
+            encryption: take("encryption"),
+            signature_hash: take("signatureHash"),
+            key_type: take("keyType"),
+        })
+    }
+}
+
+/// What kind of JSON value `v` is, in words.
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing (null)",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
 impl Form {
@@ -49,12 +95,7 @@ impl Form {
             Value::Null => None,
             Value::String(s) => Some(s),
             other => {
-                let kind = match other {
-                    Value::Bool(_) => "true or false",
-                    Value::Number(_) => "a number",
-                    Value::Array(_) => "a list",
-                    _ => "an object",
-                };
+                let kind = json_kind(&other);
                 errors.push(FieldError::new(field, format!("must be text, not {kind}.")));
                 None
             }
