@@ -198,6 +198,35 @@ impl App {
         }
     }
 
+    /// Calls `command` once per argument object in `calls`, one after the
+    /// other in the page, in batches (one WebDriver round trip per batch).
+    pub fn invoke_all(&self, command: &str, calls: &[Value]) -> Vec<Result<Value, Value>> {
+        let script = "const done = arguments[arguments.length - 1];\
+            (async () => {\
+              const out = [];\
+              for (const args of arguments[1]) {\
+                try { const v = await window.__TAURI__.core.invoke(arguments[0], args);\
+                      out.push({ok: v === undefined ? null : v}); }\
+                catch (e) { out.push({err: e}); }\
+              }\
+              return out;\
+            })().then(done);";
+        let mut results = Vec::new();
+        for batch in calls.chunks(50) {
+            let r = self.post(
+                "/execute/async",
+                json!({"script": script, "args": [command, batch]}),
+            );
+            for one in r.as_array().expect("a list of results") {
+                results.push(match one.get("ok") {
+                    Some(v) => Ok(v.clone()),
+                    None => Err(one["err"].clone()),
+                });
+            }
+        }
+        results
+    }
+
     fn element(&self, css: &str) -> String {
         let v = self.post("/element", json!({"using": "css selector", "value": css}));
         v[ELEMENT]

@@ -1,0 +1,252 @@
+//! Hostile input to every option of the command line: at least 200 values per
+//! option, each refused with exit status 2, a message that names the option
+//! (or its field) and stays short, nothing on standard output, no panic, and
+//! no file written. Run in process through `authcert::cli::run`, the
+//! function `main` calls (a few real processes are in tests/cli.rs).
+
+#[path = "support/hostile.rs"]
+mod hostile;
+
+use std::ffi::OsString;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+/// Runs the command line in process: (exit status, stdout, stderr).
+fn run(args: &[OsString]) -> (i32, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = catch_unwind(AssertUnwindSafe(|| {
+        authcert::cli::run(args, &mut out, &mut err)
+    }))
+    .unwrap_or_else(|_| panic!("the command line panicked on {args:.200?}"));
+    (
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
+fn os(args: &[&str]) -> Vec<OsString> {
+    args.iter().map(OsString::from).collect()
+}
+
+/// Every file under `dir`, for "nothing was written".
+fn files(dir: &Path) -> Vec<String> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            all.extend(files(&path));
+        } else {
+            all.push(path.display().to_string());
+        }
+    }
+    all.sort();
+    all
+}
+
+/// The valid arguments of `generate`, with `option` replaced by `value`
+/// in one of three spellings.
+fn generate_with(out: &Path, option: &str, value: &str, spelling: usize) -> Vec<OsString> {
+    let end = (authcert::engine::Clock::system().today() + jiff::Span::new().days(60)).to_string();
+    let out = out.display().to_string();
+    let mut args = vec!["generate".to_string()];
+    let valid = [
+        ("--nickname", "Hostile check"),
+        ("--end-date", end.as_str()),
+        ("--out", out.as_str()),
+    ];
+    for (name, v) in valid {
+        if name != option {
+            args.extend([name.to_string(), v.to_string()]);
+        }
+    }
+    match spelling {
+        0 => args.extend([option.to_string(), value.to_string()]),
+        1 => args.push(format!("{option}={value}")),
+        // Given twice: a valid-looking first value, then the hostile one.
+        _ => args.extend([
+            option.to_string(),
+            "x".to_string(),
+            option.to_string(),
+            value.to_string(),
+        ]),
+    }
+    args.into_iter().map(OsString::from).collect()
+}
+
+/// Whether the engine's rules accept `value` for `option` (with the other
+/// fields valid): such a value is not hostile, and is left out.
+fn accepted(option: &str, value: &str) -> bool {
+    let today = authcert::engine::Clock::system().today();
+    let mut raw = authcert::engine::RawRequest {
+        nickname: "Hostile check".into(),
+        end_date: (today + jiff::Span::new().days(60)).to_string(),
+        ..Default::default()
+    };
+    match option {
+        "--nickname" => raw.nickname = value.into(),
+        "--end-date" => raw.end_date = value.into(),
+        "--api-token-end-date" => raw.api_token_end_date = Some(value.into()),
+        "--encryption" => raw.encryption = Some(value.into()),
+        "--hash" => raw.signature_hash = Some(value.into()),
+        "--key" => raw.key_type = Some(value.into()),
+        _ => return false,
+    }
+    authcert::engine::Request::parse(&raw, today, []).is_ok()
+}
+
+#[test]
+fn every_option_refuses_hostile_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // The only test in this binary: no other thread reads the environment.
+    std::env::set_var(authcert::store::DATA_DIR_VAR, &data);
+    let out = dir.path().join("out.p12");
+    let existing = dir.path().join("existing.p12");
+    std::fs::write(&existing, b"not a certificate").unwrap();
+    let before = files(dir.path());
+
+    let strings = hostile::strings();
+    // Each option, and the words its refusal must name.
+    let options: &[(&str, &[&str])] = &[
+        ("--nickname", &["--nickname"]),
+        ("--end-date", &["--end-date"]),
+        ("--api-token-end-date", &["--api-token-end-date"]),
+        ("--encryption", &["--encryption"]),
+        ("--hash", &["--hash", "--key"]),
+        ("--key", &["--key", "--hash"]),
+        ("--out", &["--out"]),
+        ("--keychain", &["--keychain"]),
+    ];
+    for (option, names) in options {
+        let mut refused = 0;
+        for value in &strings {
+            for spelling in 0..3 {
+                // Given twice (spelling 2) is refused whatever the value.
+                if spelling < 2 && accepted(option, value) {
+                    continue;
+                }
+                if *option == "--keychain" && spelling == 1 && value.is_empty() {
+                    continue; // that is `--keychain` itself
+                }
+                let args = if *option == "--out" {
+                    // Paths that cannot be written: under a missing folder,
+                    // under a file, or over an existing file.
+                    let path = match spelling {
+                        0 => dir.path().join("missing").join(value),
+                        1 => existing.join(value),
+                        _ => existing.clone(),
+                    };
+                    let mut args = generate_with(&out, "--out", "", 0);
+                    args.truncate(args.len() - 1);
+                    args.push(path.into_os_string());
+                    args
+                } else if *option == "--keychain" {
+                    // A flag: a value is refused.
+                    let mut args = generate_with(&out, "--nickname", "Hostile check", 0);
+                    args.push(match spelling {
+                        0 => format!("--keychain={value}").into(),
+                        1 => format!("--keychain{value}").into(),
+                        _ => format!("--keychain=--{value}").into(),
+                    });
+                    args
+                } else {
+                    generate_with(&out, option, value, spelling)
+                };
+                let (code, stdout, stderr) = run(&args);
+                assert_eq!(
+                    code, 2,
+                    "{option} {value:.80?} (spelling {spelling}): {stderr}"
+                );
+                assert!(
+                    stdout.is_empty(),
+                    "{option}: nothing on stdout, got {stdout:.80}"
+                );
+                assert!(
+                    names.iter().any(|n| stderr.contains(n))
+                        || stderr.contains("is not an option")
+                        || stderr.contains("given twice"),
+                    "{option} {value:.80?}: the message names the option: {stderr}"
+                );
+                assert!(
+                    stderr.len() < 1_000,
+                    "{option}: the message stays short (no echo of the input): {:.200}",
+                    stderr
+                );
+                refused += 1;
+            }
+        }
+        assert!(refused >= 200, "{option}: {refused} hostile values");
+        println!("generate {option}: {refused} hostile values refused");
+    }
+
+    // `list`: its options, and junk words.
+    let mut refused = 0;
+    for value in &strings {
+        for args in [
+            vec!["list", "--expiring-within", value],
+            vec!["list", &format!("--expiring-within={value}")],
+            vec!["list", "--json", "--expiring-within", value],
+            vec!["list", &format!("--json={value}")],
+        ] {
+            let args: Vec<&str> = args.iter().map(|s| s.as_ref()).collect();
+            // A whole number of days from 0 to 365 ("00" too) is valid.
+            let days_ok = value.parse::<u32>().is_ok_and(|d| d <= 365);
+            if days_ok && args.iter().any(|a| a.starts_with("--expiring-within")) {
+                continue;
+            }
+            let (code, stdout, stderr) = run(&os(&args));
+            assert_eq!(code, 2, "{args:.80?}: {stderr}");
+            assert!(stdout.is_empty());
+            assert!(
+                stderr.contains("--expiring-within") || stderr.contains("--json"),
+                "{args:.80?}: {stderr}"
+            );
+            assert!(stderr.len() < 1_000, "{:.200}", stderr);
+            refused += 1;
+        }
+    }
+    assert!(refused >= 200, "list: {refused} hostile values");
+    println!("list --expiring-within / --json: {refused} hostile values refused");
+
+    // Words that are not commands or options.
+    for value in &strings {
+        for args in [
+            vec!["generate", value.as_str()],
+            vec!["list", value.as_str()],
+        ] {
+            let (code, stdout, stderr) = run(&os(&args));
+            assert_eq!(code, 2, "{args:.80?}: {stderr}");
+            assert!(stdout.is_empty() && stderr.len() < 1_000);
+        }
+    }
+
+    // Arguments that are not valid text.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let bad = OsString::from_vec(vec![0xff, 0xfe, b'x']);
+        for args in [
+            vec![
+                OsString::from("generate"),
+                OsString::from("--nickname"),
+                bad.clone(),
+            ],
+            vec![OsString::from("list"), bad.clone()],
+            vec![OsString::from("generate"), bad],
+        ] {
+            let (code, stdout, stderr) = run(&args);
+            assert_eq!(code, 2, "{stderr}");
+            assert!(stdout.is_empty() && stderr.contains("UTF-8"), "{stderr}");
+        }
+    }
+
+    // Reading the list creates its (empty) lock file; nothing else appears.
+    let lock = data.join("certificates.lock");
+    assert_eq!(std::fs::metadata(&lock).map(|m| m.len()).unwrap_or(0), 0);
+    let after: Vec<String> = files(dir.path())
+        .into_iter()
+        .filter(|f| Path::new(f) != lock)
+        .collect();
+    assert_eq!(after, before, "no file was written");
+}
