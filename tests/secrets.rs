@@ -1,0 +1,218 @@
+//! After full runs of the window and the command line, no password and no
+//! unencrypted key is left anywhere the app writes: its data folder, the
+//! WebView's storage and caches (all under the test's HOME), configuration
+//! and state folders (where logs go), the temporary folder, and the files it
+//! saved. Each run has a HOME and a TMPDIR of its own, scanned byte by byte.
+
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::json;
+use webdriver::App;
+
+/// Every file under `dir`.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return all;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            all.extend(files(&path));
+        } else if kind.is_file() {
+            all.push(path);
+        }
+    }
+    all
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// What must never be found: each password (UTF-8 and UTF-16, as a WebView
+/// would keep it) and each key (PKCS#8 DER, and a line of its PEM).
+fn needles(passwords: &[String], keys: &[Vec<u8>]) -> Vec<(String, Vec<u8>)> {
+    let mut all = Vec::new();
+    for (i, p) in passwords.iter().enumerate() {
+        all.push((format!("password {i}"), p.as_bytes().to_vec()));
+        let utf16: Vec<u8> = p.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        all.push((format!("password {i} (UTF-16)"), utf16));
+    }
+    for (i, der) in keys.iter().enumerate() {
+        all.push((format!("key {i} (DER)"), der.clone()));
+        // A 48-byte slice from the middle: enough to find a copy of the key
+        // that lost its header.
+        all.push((
+            format!("key {i} (DER, middle)"),
+            der[der.len() / 2..der.len() / 2 + 48].to_vec(),
+        ));
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        all.push((
+            format!("key {i} (PEM line)"),
+            b64.as_bytes()[64..128].to_vec(),
+        ));
+    }
+    all
+}
+
+/// The key inside a `.p12`, as PKCS#8 DER (through OpenSSL).
+fn key_der(p12: &Path, password: &str) -> Vec<u8> {
+    let pem = Command::new("openssl")
+        .args(["pkcs12", "-nocerts", "-noenc", "-passin"])
+        .arg(format!("pass:{password}"))
+        .arg("-in")
+        .arg(p12)
+        .output()
+        .unwrap();
+    assert!(
+        pem.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pem.stderr)
+    );
+    let mut child = Command::new("openssl")
+        .args(["pkey", "-outform", "DER"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&pem.stdout).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() && out.stdout.len() > 100);
+    out.stdout
+}
+
+/// Scans every file under `roots`; returns what was found where.
+fn scan(roots: &[PathBuf], needles: &[(String, Vec<u8>)]) -> (usize, Vec<String>) {
+    let mut scanned = 0;
+    let mut hits = Vec::new();
+    for root in roots {
+        for file in files(root) {
+            let Ok(bytes) = std::fs::read(&file) else {
+                continue;
+            };
+            scanned += 1;
+            for (what, needle) in needles {
+                if contains(&bytes, needle) {
+                    hits.push(format!("{what} in {}", file.display()));
+                }
+            }
+        }
+    }
+    (scanned, hits)
+}
+
+#[test]
+fn no_password_or_key_is_left_behind() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("secrets-tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let app = App::start("secrets", &[("TMPDIR", tmp.to_str().unwrap())]);
+    let end = app.invoke("defaults", json!({})).unwrap()["endDate"].clone();
+    let (mut passwords, mut keys) = (Vec::new(), Vec::new());
+
+    // The window: a certificate made, copied, downloaded and exported...
+    app.wait_screen("screen-home");
+    app.click("#create");
+    app.wait_screen("screen-form");
+    app.type_into("#nickname", "Secret scan");
+    app.type_into("#nickname", webdriver::ENTER);
+    app.wait_screen("screen-ready");
+    let password = app.text("#password");
+    app.click("#copy");
+    app.click("#saved");
+    let saved = app.dir.join("Secret scan.p12");
+    app.answer_dialog(saved.to_str().unwrap());
+    app.click("#download");
+    app.wait_screen("screen-done");
+    keys.push(key_der(&saved, &password));
+    passwords.push(password);
+    let pem = app.dir.join("public.pem");
+    app.answer_dialog(pem.to_str().unwrap());
+    app.click("#export-pem");
+    app.wait(
+        "the export",
+        "return document.getElementById('export-status').textContent.startsWith('Saved')",
+    );
+    // ...a second one made with another key type and discarded, a third
+    // whose download was cancelled before it was discarded.
+    for (nickname, key) in [("Discarded", "ecdsa-p256"), ("Cancelled", "rsa-2048")] {
+        let ready = app
+            .invoke(
+                "generate",
+                json!({"form": {"nickname": nickname, "endDate": end, "keyType": key}}),
+            )
+            .unwrap();
+        passwords.push(ready["password"].as_str().unwrap().to_string());
+        if nickname == "Cancelled" {
+            app.answer_dialog("cancel");
+            assert!(app.invoke("download", json!({})).is_err());
+        }
+        app.invoke("discard", json!({})).unwrap();
+    }
+    app.js_that_may_quit("window.__TAURI__.core.invoke('leave')");
+    app.wait_window_gone();
+
+    // The command line, with the same HOME and TMPDIR.
+    let home = app.dir.join("home");
+    let cli_out = app.dir.join("cli.p12");
+    let out = Command::new(env!("CARGO_BIN_EXE_authcert"))
+        .args(["generate", "--nickname", "Secret scan CLI", "--end-date"])
+        .arg(end.as_str().unwrap())
+        .arg("--out")
+        .arg(&cli_out)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let password = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    keys.push(key_der(&cli_out, &password));
+    passwords.push(password);
+    assert!(!contains(&out.stderr, passwords.last().unwrap().as_bytes()));
+
+    // The scan: the app's data folder (the list, settings, WebKit's storage
+    // and caches), the rest of HOME, TMPDIR and the saved files themselves.
+    let needles = needles(&passwords, &keys);
+    let (scanned, hits) = scan(&[app.dir.clone(), tmp.clone()], &needles);
+    let webkit = files(&home)
+        .iter()
+        .filter(|f| {
+            let s = f.display().to_string();
+            s.contains("WebKit") || s.contains("storage") || s.contains("hsts")
+        })
+        .count();
+    assert!(webkit > 0, "the WebView's storage was scanned too");
+    assert!(scanned > 5, "{scanned} files scanned");
+    assert!(hits.is_empty(), "secrets left behind: {hits:#?}");
+
+    // The scan itself finds what it looks for (it cannot pass by looking
+    // at nothing): a file holding a password and a key is reported.
+    let planted = tmp.join("planted");
+    std::fs::write(&planted, [passwords[0].as_bytes(), &keys[0]].concat()).unwrap();
+    let (_, hits) = scan(std::slice::from_ref(&tmp), &needles);
+    assert!(
+        hits.iter().any(|h| h.starts_with("password 0 in")),
+        "{hits:?}"
+    );
+    assert!(
+        hits.iter().any(|h| h.starts_with("key 0 (DER) in")),
+        "{hits:?}"
+    );
+}
