@@ -42,6 +42,10 @@ if [ "${1:-app}" = test ]; then
     echo "Installing tauri-driver (WebDriver for the app's window)" >&2
     cargo install tauri-driver --locked --version '^2' >&2
   fi
+  if ! cargo deny --version >/dev/null 2>&1; then
+    echo "Installing cargo-deny (supply-chain checks)" >&2
+    cargo install cargo-deny --locked --version '^0.18' >&2
+  fi
   if ! python3 -c 'import cryptography' 2>/dev/null; then
     echo "Installing Python's cryptography package" >&2
     python3 -m pip install --quiet cryptography >&2 \
