@@ -155,8 +155,11 @@ pub struct Defaults {
     keychain_name: &'static str,
 }
 
+// Every command is async: Tauri runs sync commands on the main thread, where
+// a panic unwinds into GTK's C code and aborts the app (and a certificate
+// waiting in it); on the async runtime it fails that one call.
 #[tauri::command]
-pub fn defaults() -> Defaults {
+pub async fn defaults() -> Defaults {
     let clock = Clock::system();
     let today = clock.today();
     let range = EndDateRange::on(today, None);
@@ -308,7 +311,10 @@ pub async fn prepare_key(key_type: Value, spares: State<'_, Spares>) -> Result<b
 /// Puts the password on the clipboard; it is cleared after a minute if the
 /// clipboard still holds it.
 #[tauri::command]
-pub fn copy<R: Runtime>(app: AppHandle<R>, state: State<'_, SessionState>) -> Result<(), AppError> {
+pub async fn copy<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, SessionState>,
+) -> Result<(), AppError> {
     let session = lock(&state)?;
     let issued = session.ready()?;
     clipboard::copy_then_clear(&app, issued.password.expose())
