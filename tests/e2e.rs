@@ -383,17 +383,7 @@ fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
         json!({"form": {"nickname": "second", "endDate": end}})
     ))
     .contains("waiting to be downloaded"));
-    let files: Vec<_> = std::fs::read_dir(&app.dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(files, ["home"], "no file was written");
-    let data = app.dir.join("home/.local/share/org.authcert.authcert");
-    assert!(
-        !data.join("certificates.json").exists() && !data.join("settings.json").exists(),
-        "no list or settings were written"
-    );
+    app.assert_nothing_written();
 }
 
 #[test]

@@ -45,12 +45,7 @@ fn generate_double_clicked_makes_one_certificate() {
         "{both:?}"
     );
     app.invoke("discard", json!({})).unwrap();
-    let top: Vec<_> = std::fs::read_dir(&app.dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(top, ["home"], "nothing was written");
+    app.assert_nothing_written();
 }
 
 #[test]
@@ -72,17 +67,7 @@ fn the_window_closed_while_a_key_is_made_asks_then_quits_cleanly() {
         "setTimeout(() => document.getElementById('leave-discard').click()); return true",
     );
     app.wait_window_gone();
-    let top: Vec<_> = std::fs::read_dir(&app.dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(top, ["home"], "nothing was written");
-    let data = app.dir.join("home/.local/share/org.authcert.authcert");
-    assert!(
-        !data.join("certificates.json").exists(),
-        "nothing was recorded"
-    );
+    app.assert_nothing_written();
 }
 
 #[test]

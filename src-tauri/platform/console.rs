@@ -10,7 +10,8 @@ pub use imp::attach;
 /// attaches to its parent's console when a handle is missing, as the Win32
 /// documentation of AttachConsole describes for GUI-subsystem programs.
 /// Rust's std looks the handles up on every write, so later prints use it.
-/// Not compiled here; the release workflow's Windows job runs the CLI tests.
+/// Not compiled here; the release workflow's Windows job builds it and runs
+/// the built command line (with redirected output, so not this branch).
 #[cfg(windows)]
 mod imp {
     use windows_sys::Win32::Foundation::INVALID_HANDLE_VALUE;

@@ -355,6 +355,29 @@ impl App {
         }
     }
 
+    /// Asserts that the app wrote nothing: no file in the test's folder
+    /// beside its HOME, and no list or settings in its app-data folder.
+    #[allow(dead_code)] // not every test binary that includes this uses it
+    pub fn assert_nothing_written(&self) {
+        let top: Vec<_> = std::fs::read_dir(&self.dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(top, ["home"], "{}: no file was written", self.name);
+        let data = self
+            .dir
+            .join("home/.local/share")
+            .join(authcert::store::APP_FOLDER);
+        for file in ["certificates.json", "settings.json"] {
+            assert!(
+                !data.join(file).exists(),
+                "{}: {file} was written",
+                self.name
+            );
+        }
+    }
+
     /// The next answer the save dialog gives (a path, or "cancel").
     pub fn answer_dialog(&self, answer: &str) {
         std::fs::write(self.dir.join("dialog-answer"), answer).unwrap();
