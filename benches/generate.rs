@@ -9,10 +9,10 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use authcert::engine::{self, Choice, Clock, KeyType, RawRequest, Request};
+use authcert_core::engine::{self, Choice, Clock, KeyType, RawRequest, Request};
 
 #[global_allocator]
-static ALLOC: authcert::wipe_alloc::WipeOnFree = authcert::wipe_alloc::WipeOnFree;
+static ALLOC: authcert_core::wipe_alloc::WipeOnFree = authcert_core::wipe_alloc::WipeOnFree;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

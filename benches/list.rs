@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use authcert::engine::{self, Clock, RawRequest, Request};
-use authcert::store::{Record, Store, DEFAULT_REMINDER_DAYS};
+use authcert_core::engine::{self, Clock, RawRequest, Request};
+use authcert_core::store::{Record, Store, DEFAULT_REMINDER_DAYS};
 
 fn median(mut v: Vec<Duration>) -> f64 {
     v.sort();

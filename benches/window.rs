@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use authcert::engine::{Choice, KeyType};
+use authcert_core::engine::{Choice, KeyType};
 use serde_json::Value;
 use webdriver::App;
 
@@ -63,7 +63,7 @@ fn comm(pid: u32) -> String {
 fn app_pid(app: &App) -> u32 {
     descendants(app.driver_pid())
         .into_iter()
-        .find(|p| comm(*p) == "authcert")
+        .find(|p| comm(*p) == "authcert-app")
         .expect("the app runs under tauri-driver")
 }
 
@@ -192,7 +192,7 @@ fn main() {
     };
     let binary: PathBuf = std::env::var_os("AUTHCERT_APP_BINARY")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_BIN_EXE_authcert")).to_path_buf());
+        .unwrap_or_else(|| Path::new(env!("CARGO_BIN_EXE_authcert-app")).to_path_buf());
     println!("binary: {}\n", binary.display());
 
     // Cold starts.

@@ -13,7 +13,7 @@ fn is_password(line: &str) -> bool {
         && groups.iter().all(|g| {
             g.len() == 6
                 && g.bytes()
-                    .all(|b| authcert::engine::password::ALPHABET.contains(&b))
+                    .all(|b| authcert_core::engine::password::ALPHABET.contains(&b))
         })
 }
 

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use authcert::engine::{Encryption, KeyType, SignatureHash};
-use authcert::store::{Record, Store};
+use authcert_core::engine::{Encryption, KeyType, SignatureHash};
+use authcert_core::store::{Record, Store};
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_authcert")
@@ -26,7 +26,7 @@ fn dir(name: &str) -> PathBuf {
 }
 
 fn end_date() -> String {
-    (authcert::engine::Clock::system().today() + jiff::Span::new().days(90)).to_string()
+    (authcert_core::engine::Clock::system().today() + jiff::Span::new().days(90)).to_string()
 }
 
 fn record(n: usize) -> Record {

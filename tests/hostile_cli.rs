@@ -1,7 +1,7 @@
 //! Hostile input to every option of the command line: at least 200 values per
 //! option, each refused with exit status 2, a message that names the option
 //! (or its field) and stays short, nothing on standard output, no panic, and
-//! no file written. Run in process through `authcert::cli::run`, the
+//! no file written. Run in process through `authcert_cli::run`, the
 //! function `main` calls (a few real processes are in tests/cli.rs).
 
 #[path = "support/hostile.rs"]
@@ -15,7 +15,7 @@ use std::path::Path;
 fn run(args: &[OsString]) -> (i32, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = catch_unwind(AssertUnwindSafe(|| {
-        authcert::cli::run(args, &mut out, &mut err)
+        authcert_cli::run(args, &mut out, &mut err)
     }))
     .unwrap_or_else(|_| panic!("the command line panicked on {args:.200?}"));
     (
@@ -47,7 +47,8 @@ fn files(dir: &Path) -> Vec<String> {
 /// The valid arguments of `generate`, with `option` replaced by `value`
 /// in one of three spellings.
 fn generate_with(out: &Path, option: &str, value: &str, spelling: usize) -> Vec<OsString> {
-    let end = (authcert::engine::Clock::system().today() + jiff::Span::new().days(60)).to_string();
+    let end =
+        (authcert_core::engine::Clock::system().today() + jiff::Span::new().days(60)).to_string();
     let out = out.display().to_string();
     let mut args = vec!["generate".to_string()];
     let valid = [
@@ -77,8 +78,8 @@ fn generate_with(out: &Path, option: &str, value: &str, spelling: usize) -> Vec<
 /// Whether the engine's rules accept `value` for `option` (with the other
 /// fields valid): such a value is not hostile, and is left out.
 fn accepted(option: &str, value: &str) -> bool {
-    let today = authcert::engine::Clock::system().today();
-    let mut raw = authcert::engine::RawRequest {
+    let today = authcert_core::engine::Clock::system().today();
+    let mut raw = authcert_core::engine::RawRequest {
         nickname: "Hostile check".into(),
         end_date: (today + jiff::Span::new().days(60)).to_string(),
         ..Default::default()
@@ -92,7 +93,7 @@ fn accepted(option: &str, value: &str) -> bool {
         "--key" => raw.key_type = Some(value.into()),
         _ => return false,
     }
-    authcert::engine::Request::parse(&raw, today, []).is_ok()
+    authcert_core::engine::Request::parse(&raw, today, []).is_ok()
 }
 
 #[test]
@@ -100,7 +101,7 @@ fn every_option_refuses_hostile_values() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     // The only test in this binary: no other thread reads the environment.
-    std::env::set_var(authcert::store::DATA_DIR_VAR, &data);
+    std::env::set_var(authcert_core::store::DATA_DIR_VAR, &data);
     let out = dir.path().join("out.p12");
     let existing = dir.path().join("existing.p12");
     std::fs::write(&existing, b"not a certificate").unwrap();

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
-use authcert::engine::{Choice, Encryption, KeyType};
+use authcert_core::engine::{Choice, Encryption, KeyType};
 use common::*;
 
 struct Made {

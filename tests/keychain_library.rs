@@ -5,7 +5,7 @@
 #[path = "support/secret_service.rs"]
 mod secret_service;
 
-use authcert::keychain::{Keychain, KeychainError};
+use authcert_core::keychain::{Keychain, KeychainError};
 use secret_service::{Bus, Keyring};
 
 #[test]

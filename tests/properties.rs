@@ -2,11 +2,11 @@
 //! input (any Unicode, not only what a keyboard types), never panic and
 //! only ever accept what their rules allow.
 
-use authcert::engine::request::{
+use authcert_core::engine::request::{
     parse_date, EndDateRange, Nickname, MAX_VALIDITY_YEARS, NICKNAME_MAX_CHARS,
 };
-use authcert::engine::{Field, RawRequest, Request};
-use authcert::filename::suggested;
+use authcert_core::engine::{Field, RawRequest, Request};
+use authcert_core::filename::suggested;
 use proptest::prelude::*;
 
 /// Any text, biased towards the characters that matter here.

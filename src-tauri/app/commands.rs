@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 
-use crate::engine::{
+use authcert_core::engine::{
     self, request::EndDateRange, Choice, Clock, Encryption, Field, FieldError, InvalidRequest,
     KeyType, RawRequest, Request, SignatureHash, Spares,
 };
-use crate::keychain::{self, Keychain};
-use crate::{filename, save};
+use authcert_core::keychain::{self, Keychain};
+use authcert_core::{filename, save};
 
 use super::error::AppError;
 use super::listing::{self, ListState};

@@ -3,8 +3,8 @@
 
 use serde::ser::SerializeStruct;
 
-use crate::engine::{FieldError, InvalidRequest, IssueError};
-use crate::save::SaveError;
+use authcert_core::engine::{FieldError, InvalidRequest, IssueError};
+use authcert_core::save::SaveError;
 
 use super::session::SessionError;
 
@@ -27,11 +27,11 @@ pub enum AppError {
     #[error("The public certificate was not saved: {0}")]
     Export(SaveError),
     #[error("{0} The password is still on screen.")]
-    Keychain(crate::keychain::KeychainError),
+    Keychain(authcert_core::keychain::KeychainError),
     #[error("{0}")]
-    KeychainRead(crate::keychain::KeychainError),
+    KeychainRead(authcert_core::keychain::KeychainError),
     #[error("{0}")]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] authcert_core::store::StoreError),
     #[error("Copying to the clipboard failed: {0}")]
     Clipboard(String),
     #[error("{0}")]
@@ -46,7 +46,9 @@ impl serde::Serialize for AppError {
         };
         let mut st = s.serialize_struct("AppError", 4)?;
         let field = match self {
-            AppError::Store(crate::store::StoreError::ReminderDays(_)) => Some("reminder_days"),
+            AppError::Store(authcert_core::store::StoreError::ReminderDays(_)) => {
+                Some("reminder_days")
+            }
             _ => None,
         };
         match field {

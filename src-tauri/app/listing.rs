@@ -10,9 +10,9 @@ use serde_json::Value;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_notification::NotificationExt;
 
-use crate::engine::{Choice, Clock, Spares};
-use crate::keychain::{self, Keychain};
-use crate::store::{self, Record, Status, Store};
+use authcert_core::engine::{Choice, Clock, Spares};
+use authcert_core::keychain::{self, Keychain};
+use authcert_core::store::{self, Record, Status, Store};
 
 use super::clipboard;
 use super::commands::{lock, off_main, SessionState};
@@ -403,7 +403,7 @@ pub async fn set_reminder_days(
 /// Records a downloaded certificate; the words for the screen if that failed.
 pub fn record_download(
     list: &ListState,
-    facts: &crate::engine::Facts,
+    facts: &authcert_core::engine::Facts,
     path: &std::path::Path,
     in_keychain: bool,
 ) -> Option<String> {

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::engine::{Facts, Issued};
+use authcert_core::engine::{Facts, Issued};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SessionError {
@@ -168,7 +168,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{self, Clock, RawRequest, Request};
+    use authcert_core::engine::{self, Clock, RawRequest, Request};
 
     fn issued() -> Issued {
         let clock = Clock::system();

@@ -49,7 +49,11 @@ pub struct App {
 
 impl App {
     pub fn start(name: &str, extra_env: &[(&str, &str)]) -> App {
-        App::start_binary(name, extra_env, Path::new(env!("CARGO_BIN_EXE_authcert")))
+        App::start_binary(
+            name,
+            extra_env,
+            Path::new(env!("CARGO_BIN_EXE_authcert-app")),
+        )
     }
 
     /// As `start`, with another build of the app (the benchmark drives the
@@ -368,7 +372,7 @@ impl App {
         let data = self
             .dir
             .join("home/.local/share")
-            .join(authcert::store::APP_FOLDER);
+            .join(authcert_core::store::APP_FOLDER);
         for file in ["certificates.json", "settings.json"] {
             assert!(
                 !data.join(file).exists(),

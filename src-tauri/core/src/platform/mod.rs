@@ -4,7 +4,6 @@
 //!
 //! - [`keychain_store`]: which keychain keyring-core talks to;
 //! - [`files`]: new files only their owner can read, and durable renames;
-//! - [`console`]: where the command line's output goes.
 //!
 //! File names are deliberately not here: a `.p12` is mailed and copied to
 //! other systems, so filename.rs avoids what any of them reserves, everywhere.
@@ -13,6 +12,5 @@
 //! is built on; the release workflow (.github/workflows/release.yml) builds
 //! and tests the macOS and Windows sides on their own runners.
 
-pub mod console;
 pub mod files;
 pub mod keychain_store;

@@ -9,11 +9,12 @@
 use std::ffi::OsString;
 use std::io::Write;
 
-use crate::engine::Clock;
-use crate::store::Store;
+use authcert_core::engine::Clock;
+use authcert_core::store::Store;
 
 mod generate;
 mod list;
+mod window;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILURE: i32 = 1;
@@ -21,15 +22,13 @@ pub const EXIT_INVALID: i32 = 2;
 /// `list --expiring-within`: some certificate needs replacing.
 pub const EXIT_DUE: i32 = 3;
 
-/// The first words that mean "command line" rather than "open the window".
-pub fn is_cli_invocation(first_arg: &str) -> bool {
-    matches!(
-        first_arg,
-        "generate" | "list" | "help" | "--help" | "-h" | "--version" | "-V"
-    ) || first_arg
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
+/// The program's entry: with no arguments it opens the window, otherwise it
+/// runs the command line and returns its exit code.
+pub fn main(args: &[OsString]) -> i32 {
+    if args.is_empty() {
+        return window::open(&mut std::io::stderr());
+    }
+    run(args, &mut std::io::stdout(), &mut std::io::stderr())
 }
 
 fn usage() -> String {
@@ -52,7 +51,7 @@ The list lives in {list}
         list = Store::open_default()
             .map(|s| s.list_path().display().to_string())
             .unwrap_or_else(|e| e.to_string()),
-        var = crate::store::DATA_DIR_VAR,
+        var = authcert_core::store::DATA_DIR_VAR,
     )
 }
 

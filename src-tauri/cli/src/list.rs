@@ -3,12 +3,12 @@
 
 use std::io::Write;
 
-use crate::engine::Clock;
+use authcert_core::engine::Clock;
 use serde::Serialize;
 
 use super::{EXIT_DUE, EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use crate::engine::Choice;
-use crate::store::{Record, Status, Store, MAX_REMINDER_DAYS};
+use authcert_core::engine::Choice;
+use authcert_core::store::{Record, Status, Store, MAX_REMINDER_DAYS};
 
 pub fn help() -> String {
     format!(

@@ -12,7 +12,7 @@ use tauri::{Manager, RunEvent, WindowEvent};
 
 use commands::SessionState;
 
-use crate::engine::{spare, Spares};
+use authcert_core::engine::{spare, Spares};
 
 /// Opens the AuthCert window and runs until it is closed.
 pub fn run() -> Result<(), tauri::Error> {

@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use crate::engine::{self, Clock, RawRequest, Request};
-use crate::keychain::{self, Keychain};
-use crate::save::{self, SaveError, WriteNewError};
-use crate::store::{Record, Store};
+use authcert_core::engine::{self, Clock, RawRequest, Request};
+use authcert_core::keychain::{self, Keychain};
+use authcert_core::save::{self, SaveError, WriteNewError};
+use authcert_core::store::{Record, Store};
 
 pub fn help() -> String {
     format!(
