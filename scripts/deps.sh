@@ -42,9 +42,10 @@ if [ "${1:-app}" = test ]; then
     echo "Installing tauri-driver (WebDriver for the app's window)" >&2
     cargo install tauri-driver --locked --version '^2' >&2
   fi
-  if ! cargo deny --version >/dev/null 2>&1; then
-    echo "Installing cargo-deny (supply-chain checks)" >&2
-    cargo install cargo-deny --locked --version '^0.18' >&2
+  # 0.20: its advisory database's age is really checked (0.18 never did).
+  if ! cargo deny --version 2>/dev/null | grep -q '^cargo-deny 0\.20\.'; then
+    echo "Installing cargo-deny 0.20 (supply-chain and vulnerability checks)" >&2
+    cargo install cargo-deny --locked --version '^0.20' >&2
   fi
   if ! python3 -c 'import cryptography' 2>/dev/null; then
     echo "Installing Python's cryptography package" >&2
