@@ -105,10 +105,10 @@ fn openssl_pipeline(dir: &Path, key: KeyType, hash: &str, i: usize) {
 /// starts aws-lc and its random generator) and the second, in nanoseconds.
 fn first_call_child() {
     let t = Instant::now();
-    engine::certificate::generate_key(KeyType::EcdsaP256, engine::SignatureHash::Sha256).unwrap();
+    engine::certificate::generate_key(engine::Signing::default_for(KeyType::EcdsaP256)).unwrap();
     let first = t.elapsed();
     let t = Instant::now();
-    engine::certificate::generate_key(KeyType::EcdsaP256, engine::SignatureHash::Sha256).unwrap();
+    engine::certificate::generate_key(engine::Signing::default_for(KeyType::EcdsaP256)).unwrap();
     println!("{} {}", first.as_nanos(), t.elapsed().as_nanos());
 }
 
@@ -197,7 +197,8 @@ fn main() {
             drop(issued);
 
             // What Generate costs in the window once the spare is ready.
-            let made = engine::certificate::generate_key(*key, key.default_hash()).unwrap();
+            let made =
+                engine::certificate::generate_key(engine::Signing::default_for(*key)).unwrap();
             let t = Instant::now();
             let issued = engine::issue_with_key(&request, &clock, made).unwrap();
             a.push(t.elapsed());

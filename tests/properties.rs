@@ -84,12 +84,12 @@ proptest! {
         };
         match Request::parse(&raw, today, []) {
             Ok(request) => {
-                let range = EndDateRange::on(today, request.api_token_end_date);
-                prop_assert!(request.end_date >= range.earliest && request.end_date <= range.latest);
-                prop_assert!(request.end_date > today);
-                prop_assert!(request.end_date.year() <= today.year() + MAX_VALIDITY_YEARS);
-                if let Some(token) = request.api_token_end_date {
-                    prop_assert!(request.end_date <= token);
+                let range = EndDateRange::on(today, request.api_token_end_date());
+                prop_assert!(request.end_date() >= range.earliest && request.end_date() <= range.latest);
+                prop_assert!(request.end_date() > today);
+                prop_assert!(request.end_date().year() <= today.year() + MAX_VALIDITY_YEARS);
+                if let Some(token) = request.api_token_end_date() {
+                    prop_assert!(request.end_date() <= token);
                 }
             }
             Err(invalid) => {

@@ -11,7 +11,7 @@ use rcgen::{
 };
 
 use super::error::IssueError;
-use super::request::{KeyType, Request, SignatureHash};
+use super::request::{KeyType, Request, SignatureHash, Signing};
 
 /// How far notBefore lies in the past, so that a client or server whose clock
 /// runs a little behind still accepts a certificate made a moment ago.
@@ -29,9 +29,11 @@ pub struct Made {
     pub not_after: Timestamp,
 }
 
-/// rcgen's algorithm for a key type and hash (a checked combination).
-pub fn signature_algorithm(key: KeyType, hash: SignatureHash) -> &'static SignatureAlgorithm {
-    match (key, hash) {
+/// rcgen's algorithm for a key type and the hash it signs with. `Signing`
+/// holds only combinations that exist, so an ECDSA key always gets its
+/// curve's own hash here.
+pub fn signature_algorithm(signing: Signing) -> &'static SignatureAlgorithm {
+    match (signing.key(), signing.hash()) {
         (KeyType::EcdsaP256, _) => &rcgen::PKCS_ECDSA_P256_SHA256,
         (KeyType::EcdsaP384, _) => &rcgen::PKCS_ECDSA_P384_SHA384,
         (_, SignatureHash::Sha256) => &rcgen::PKCS_RSA_SHA256,
@@ -40,10 +42,10 @@ pub fn signature_algorithm(key: KeyType, hash: SignatureHash) -> &'static Signat
     }
 }
 
-/// Makes a fresh key of the requested type.
-pub fn generate_key(key: KeyType, hash: SignatureHash) -> Result<KeyPair, IssueError> {
-    let alg = signature_algorithm(key, hash);
-    let size = match key {
+/// Makes a fresh key of the requested type, bound to its hash.
+pub fn generate_key(signing: Signing) -> Result<KeyPair, IssueError> {
+    let alg = signature_algorithm(signing);
+    let size = match signing.key() {
         KeyType::Rsa2048 => Some(RsaKeySize::_2048),
         KeyType::Rsa3072 => Some(RsaKeySize::_3072),
         KeyType::Rsa4096 => Some(RsaKeySize::_4096),
@@ -98,10 +100,10 @@ pub fn make(
     let not_before = now
         .checked_sub((CLOCK_SKEW_MINUTES * 60).seconds())
         .map_err(|e| IssueError::Certificate(e.to_string()))?;
-    let not_after = end_of_day(request.end_date, zone)?;
+    let not_after = end_of_day(request.end_date(), zone)?;
 
     let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, request.nickname.as_str());
+    dn.push(DnType::CommonName, request.nickname().as_str());
 
     let mut params = CertificateParams::default();
     params.distinguished_name = dn;
@@ -109,7 +111,7 @@ pub fn make(
     params.not_before = to_offset_date_time(not_before)?;
     params.not_after = to_offset_date_time(not_after)?;
     params.is_ca = IsCa::ExplicitNoCa;
-    params.key_usages = if request.key_type.is_rsa() {
+    params.key_usages = if request.key_type().is_rsa() {
         vec![
             KeyUsagePurpose::DigitalSignature,
             KeyUsagePurpose::KeyEncipherment,
@@ -179,7 +181,7 @@ mod tests {
         use crate::engine::request::Choice;
         for key in KeyType::ALL {
             for hash in key.hashes() {
-                let alg = signature_algorithm(*key, *hash);
+                let alg = signature_algorithm(Signing::new(*key, *hash).unwrap());
                 let name = format!("{alg:?}");
                 let expect_hash = hash.label().replace('-', "");
                 assert!(name.contains(&expect_hash), "{name} for {key:?}/{hash:?}");

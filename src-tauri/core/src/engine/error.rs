@@ -41,11 +41,23 @@ impl Field {
     }
 }
 
-/// One refused value: which field, and the rule it broke, in plain words.
+/// One refused value: which field, and the rule it broke, in plain words;
+/// where one choice would fit, that choice (the window offers it as a
+/// button, it never makes it silently).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FieldError {
     pub field: Field,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A value that would fit: set `field` to `token`; `label` says so.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Suggestion {
+    pub field: Field,
+    pub token: &'static str,
+    pub label: String,
 }
 
 impl FieldError {
@@ -53,7 +65,17 @@ impl FieldError {
         FieldError {
             field,
             message: message.into(),
+            suggestion: None,
         }
+    }
+
+    pub fn suggest(mut self, field: Field, token: &'static str, label: String) -> Self {
+        self.suggestion = Some(Suggestion {
+            field,
+            token,
+            label,
+        });
+        self
     }
 }
 

@@ -11,11 +11,11 @@ pub mod spare;
 
 use aws_lc_rs::digest;
 
-pub use error::{Field, FieldError, InvalidRequest, IssueError};
+pub use error::{Field, FieldError, InvalidRequest, IssueError, Suggestion};
 pub use issued::{Facts, Issued};
 pub use password::Password;
 pub use request::{
-    Choice, Clock, Encryption, KeyType, Nickname, RawRequest, Request, SignatureHash,
+    Choice, Clock, Encryption, KeyType, Nickname, RawRequest, Request, SignatureHash, Signing,
 };
 pub use spare::Spares;
 
@@ -23,7 +23,7 @@ pub use spare::Spares;
 /// opens the file again with its password and checks that the key inside
 /// matches the certificate before returning.
 pub fn issue(request: &Request, clock: &Clock) -> Result<Issued, IssueError> {
-    let key = certificate::generate_key(request.key_type, request.signature_hash)?;
+    let key = certificate::generate_key(request.signing())?;
     issue_with_key(request, clock, key)
 }
 
@@ -40,14 +40,14 @@ pub fn issue_with_key(
     let p12 = pkcs12::pack(
         &made.key,
         &made.cert_der,
-        request.nickname.as_str(),
+        request.nickname().as_str(),
         sha1.as_ref(),
-        request.encryption,
+        request.encryption(),
         &password,
     )?;
     // Drop the key now: from here on it lives only inside the encrypted file.
     drop(made.key);
-    pkcs12::check(&p12, &password, request.nickname.as_str(), &made.cert_der)?;
+    pkcs12::check(&p12, &password, request.nickname().as_str(), &made.cert_der)?;
 
     let (_, parsed) = x509_parser::parse_x509_certificate(&made.cert_der)
         .map_err(|e| IssueError::Certificate(e.to_string()))?;
@@ -58,7 +58,7 @@ pub fn issue_with_key(
         .strftime("%Y-%m-%d %H:%M:%S %Z")
         .to_string();
     let facts = Facts {
-        nickname: request.nickname.as_str().to_string(),
+        nickname: request.nickname().as_str().to_string(),
         subject: parsed.subject().to_string(),
         serial: issued::hex(parsed.raw_serial(), ":"),
         sha256_fingerprint: issued::hex(sha256.as_ref(), ":"),
@@ -67,9 +67,9 @@ pub fn issue_with_key(
         not_after: made.not_after,
         zone,
         not_after_local,
-        key_type: request.key_type,
-        signature_hash: request.signature_hash,
-        encryption: request.encryption,
+        key_type: request.key_type(),
+        signature_hash: request.signature_hash(),
+        encryption: request.encryption(),
         certificate_der: made.cert_der,
     };
     Ok(Issued {
@@ -161,16 +161,16 @@ mod tests {
     fn a_key_that_is_not_the_certificates_is_caught() {
         // Pack key B with certificate A: the file opens, but the check fails.
         let req = request("ecdsa-p256", "aes-256");
-        let key_a = certificate::generate_key(req.key_type, req.signature_hash).unwrap();
+        let key_a = certificate::generate_key(req.signing()).unwrap();
         let made = certificate::make(&req, key_a, clock().now, &clock().zone).unwrap();
-        let key_b = certificate::generate_key(req.key_type, req.signature_hash).unwrap();
+        let key_b = certificate::generate_key(req.signing()).unwrap();
         let pw = Password::generate().unwrap();
         let p12 = pkcs12::pack(
             &key_b,
             &made.cert_der,
             "Engine test",
             b"id",
-            req.encryption,
+            req.encryption(),
             &pw,
         )
         .unwrap();

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use icu_casemap::CaseMapper;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -98,9 +99,13 @@ impl Nickname {
         &self.0
     }
 
-    /// Two nicknames clash when these keys are equal: trimmed, NFC, lower case.
+    /// Two nicknames clash when these keys are equal: trimmed, NFC, then
+    /// Unicode full case folding (the standard for caseless matching, which
+    /// plain lower-casing is not: "STRASSE", "Straße" and "STRAẞE" are one
+    /// name, and so are "ﬓ" and "ՄՆ"), then NFC again.
     pub fn uniqueness_key_of(raw: &str) -> String {
-        raw.trim().nfc().collect::<String>().to_lowercase()
+        let nfc: String = raw.trim().nfc().collect();
+        CaseMapper::new().fold_string(&nfc).nfc().collect()
     }
 }
 
@@ -353,9 +358,89 @@ impl KeyType {
     }
 }
 
-/// The combinations that exist, in words, for messages.
-pub fn combinations_text() -> &'static str {
-    "RSA 2048, 3072 or 4096 with SHA-256, SHA-384 or SHA-512; ECDSA P-256 with SHA-256; ECDSA P-384 with SHA-384"
+/// A key type with a hash it can sign with. Only the combinations of
+/// `KeyType::hashes` exist: the one way to make one is `Signing::new`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signing {
+    key: KeyType,
+    hash: SignatureHash,
+}
+
+impl Signing {
+    /// The key with `hash`, or the rule it breaks (with the hash that fits).
+    pub fn new(key: KeyType, hash: SignatureHash) -> Result<Signing, FieldError> {
+        if key.hashes().contains(&hash) {
+            return Ok(Signing { key, hash });
+        }
+        let fits = key.default_hash();
+        Err(FieldError::new(
+            Field::SignatureHash,
+            format!(
+                "{} keys sign with {} only, not {}. The combinations that exist: {}.",
+                key.label(),
+                join_or(key.hashes().iter().map(|h| h.label())),
+                hash.label(),
+                combinations_text()
+            ),
+        )
+        .suggest(
+            Field::SignatureHash,
+            fits.token(),
+            format!("Use {}", fits.label()),
+        ))
+    }
+
+    /// The key with the hash it signs with when none is chosen.
+    pub fn default_for(key: KeyType) -> Signing {
+        Signing {
+            key,
+            hash: key.default_hash(),
+        }
+    }
+
+    pub fn key(self) -> KeyType {
+        self.key
+    }
+
+    pub fn hash(self) -> SignatureHash {
+        self.hash
+    }
+}
+
+/// "a, b or c".
+fn join_or<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let items: Vec<&str> = items.collect();
+    match items.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The combinations that exist, in words, made from `KeyType::hashes` (the
+/// one table): key types that sign with the same hashes are named together.
+pub fn combinations_text() -> String {
+    let mut groups: Vec<(Vec<KeyType>, &'static [SignatureHash])> = Vec::new();
+    for key in KeyType::ALL {
+        match groups
+            .iter_mut()
+            .find(|(_, hashes)| *hashes == key.hashes())
+        {
+            Some((keys, _)) => keys.push(*key),
+            None => groups.push((vec![*key], key.hashes())),
+        }
+    }
+    groups
+        .iter()
+        .map(|(keys, hashes)| {
+            format!(
+                "{} with {}",
+                join_or(keys.iter().map(|k| k.label())),
+                join_or(hashes.iter().map(|h| h.label()))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The form as typed: strings, as they come from the window or the command line.
@@ -369,15 +454,47 @@ pub struct RawRequest {
     pub key_type: Option<String>,
 }
 
-/// A request that passed every rule.
+/// A request that passed every rule. Its fields are private: the only way
+/// to make one is `Request::parse`, so an impossible request (a date out of
+/// range, a key with a hash it cannot sign with) cannot exist.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    pub nickname: Nickname,
-    pub end_date: Date,
-    pub api_token_end_date: Option<Date>,
-    pub encryption: Encryption,
-    pub signature_hash: SignatureHash,
-    pub key_type: KeyType,
+    nickname: Nickname,
+    end_date: Date,
+    api_token_end_date: Option<Date>,
+    encryption: Encryption,
+    signing: Signing,
+}
+
+impl Request {
+    pub fn nickname(&self) -> &Nickname {
+        &self.nickname
+    }
+
+    /// The last day of validity (until the end of that day in the zone).
+    pub fn end_date(&self) -> Date {
+        self.end_date
+    }
+
+    pub fn api_token_end_date(&self) -> Option<Date> {
+        self.api_token_end_date
+    }
+
+    pub fn encryption(&self) -> Encryption {
+        self.encryption
+    }
+
+    pub fn signing(&self) -> Signing {
+        self.signing
+    }
+
+    pub fn key_type(&self) -> KeyType {
+        self.signing.key
+    }
+
+    pub fn signature_hash(&self) -> SignatureHash {
+        self.signing.hash
+    }
 }
 
 /// The dates an end date may take on a given day.
@@ -439,33 +556,25 @@ impl Request {
             (Some(end), Some(token)) => keep(&mut errors, check_end_date(end, today, token)),
             _ => None,
         };
-        let signature_hash = match (key_type, hash) {
-            (Some(key), Some(hash)) => keep(&mut errors, check_combination(key, hash)),
+        let signing = match (key_type, hash) {
+            (Some(key), Some(None)) => Some(Signing::default_for(key)),
+            (Some(key), Some(Some(hash))) => keep(&mut errors, Signing::new(key, hash)),
             _ => None,
         };
 
-        match (
-            nickname,
-            end_date,
-            token_end,
-            encryption,
-            signature_hash,
-            key_type,
-        ) {
+        match (nickname, end_date, token_end, encryption, signing) {
             (
                 Some(nickname),
                 Some(end_date),
                 Some(api_token_end_date),
                 Some(encryption),
-                Some(signature_hash),
-                Some(key_type),
+                Some(signing),
             ) if errors.is_empty() => Ok(Request {
                 nickname,
                 end_date,
                 api_token_end_date,
                 encryption,
-                signature_hash,
-                key_type,
+                signing,
             }),
             _ => Err(InvalidRequest { errors }),
         }
@@ -519,28 +628,6 @@ fn check_end_date(end: Date, today: Date, token_end: Option<Date>) -> Result<Dat
         ))),
         _ => Ok(end),
     }
-}
-
-fn check_combination(
-    key: KeyType,
-    hash: Option<SignatureHash>,
-) -> Result<SignatureHash, FieldError> {
-    let Some(hash) = hash else {
-        return Ok(key.default_hash());
-    };
-    if key.hashes().contains(&hash) {
-        return Ok(hash);
-    }
-    Err(FieldError::new(
-        Field::SignatureHash,
-        format!(
-            "{} keys sign with {} only, not {}. The combinations that exist: {}.",
-            key.label(),
-            key.default_hash().label(),
-            hash.label(),
-            combinations_text()
-        ),
-    ))
 }
 
 #[cfg(test)]
@@ -626,8 +713,18 @@ mod tests {
 
     #[test]
     fn nickname_must_be_unique_ignoring_case_and_spaces() {
-        let existing = ["Billing API", "Straße", "Cafe\u{301}"];
-        for clash in ["billing api", "  BILLING API ", "STRAẞE", "café", "CAFÉ"] {
+        let existing = ["Billing API", "Straße", "Cafe\u{301}", "ﬓ"];
+        for clash in [
+            "billing api",
+            "  BILLING API ",
+            "STRAẞE",
+            "STRASSE",
+            "Strasse",
+            "café",
+            "CAFÉ",
+            "ՄՆ",
+            "մն",
+        ] {
             let err = Nickname::parse(clash, existing.iter().copied()).unwrap_err();
             assert!(
                 err.message.contains("already exists"),
@@ -635,7 +732,7 @@ mod tests {
                 err.message
             );
         }
-        for fine in ["Billing API 2", "Strasse", "Billing-API"] {
+        for fine in ["Billing API 2", "Strase", "Billing-API"] {
             assert!(
                 Nickname::parse(fine, existing.iter().copied()).is_ok(),
                 "{fine}"
@@ -693,10 +790,10 @@ mod tests {
     #[test]
     fn defaults_are_the_recommended_ones() {
         let req = parse(&raw("2027-06-30"), "2026-11-28").unwrap();
-        assert_eq!(req.encryption, Encryption::Aes256);
-        assert_eq!(req.signature_hash, SignatureHash::Sha256);
-        assert_eq!(req.key_type, KeyType::Rsa3072);
-        assert_eq!(req.api_token_end_date, None);
+        assert_eq!(req.encryption(), Encryption::Aes256);
+        assert_eq!(req.signature_hash(), SignatureHash::Sha256);
+        assert_eq!(req.key_type(), KeyType::Rsa3072);
+        assert_eq!(req.api_token_end_date(), None);
     }
 
     #[test]
@@ -751,7 +848,7 @@ mod tests {
         );
         r.end_date = "2027-03-31".into();
         assert_eq!(
-            parse(&r, "2026-11-28").unwrap().api_token_end_date,
+            parse(&r, "2026-11-28").unwrap().api_token_end_date(),
             Some(d("2027-03-31"))
         );
     }
@@ -784,7 +881,7 @@ mod tests {
         r.key_type = Some("rsa-4096".into());
         let req = parse(&r, "2026-11-28").unwrap();
         assert_eq!(
-            (req.encryption, req.signature_hash, req.key_type),
+            (req.encryption(), req.signature_hash(), req.key_type()),
             (
                 Encryption::TripleDes,
                 SignatureHash::Sha512,
@@ -821,15 +918,37 @@ mod tests {
             "{}",
             e.message
         );
-        assert!(e.message.contains(combinations_text()), "{}", e.message);
+        assert!(e.message.contains(&combinations_text()), "{}", e.message);
+        let fix = e
+            .suggestion
+            .as_ref()
+            .expect("the hash that fits is offered");
+        assert_eq!((fix.field, fix.token), (Field::SignatureHash, "sha256"));
 
         // Without a chosen hash, the key's own is used.
         r.signature_hash = None;
         r.key_type = Some("ecdsa-p384".into());
         assert_eq!(
-            parse(&r, "2026-11-28").unwrap().signature_hash,
+            parse(&r, "2026-11-28").unwrap().signature_hash(),
             SignatureHash::Sha384
         );
+    }
+
+    #[test]
+    fn the_combinations_are_told_from_the_table() {
+        assert_eq!(
+            combinations_text(),
+            "RSA 3072, RSA 2048 or RSA 4096 with SHA-256, SHA-384 or SHA-512; ECDSA P-256 with SHA-256; ECDSA P-384 with SHA-384"
+        );
+        for key in KeyType::ALL {
+            for hash in SignatureHash::ALL {
+                assert_eq!(
+                    Signing::new(*key, *hash).is_ok(),
+                    key.hashes().contains(hash),
+                    "{key:?} {hash:?}"
+                );
+            }
+        }
     }
 
     #[test]

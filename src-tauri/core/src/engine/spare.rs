@@ -16,7 +16,7 @@ use rustls_pki_types::PrivatePkcs8KeyDer;
 
 use super::certificate::{generate_key, signature_algorithm};
 use super::error::IssueError;
-use super::request::{Choice, KeyType, SignatureHash};
+use super::request::{Choice, KeyType, Signing};
 
 #[derive(Default)]
 enum Slot {
@@ -90,7 +90,7 @@ impl Spares {
             .spawn(move || {
                 // A failure leaves the slot empty: `take` then makes the key
                 // itself and reports the error to the admin.
-                let made = generate_key(key, key.default_hash()).ok();
+                let made = generate_key(Signing::default_for(key)).ok();
                 spares.keep(key, epoch, made);
             });
         if spawned.is_err() {
@@ -133,7 +133,8 @@ impl Spares {
     /// The key for one certificate: the spare if there is one (waiting for
     /// it if it is being made), otherwise a fresh one made now. Either way
     /// the key leaves the pool and is never handed out again.
-    pub fn take(&self, key: KeyType, hash: SignatureHash) -> Result<KeyPair, IssueError> {
+    pub fn take(&self, signing: Signing) -> Result<KeyPair, IssueError> {
+        let key = signing.key();
         let spare = {
             let mut slots = self.lock();
             loop {
@@ -153,8 +154,8 @@ impl Spares {
             }
         };
         match spare {
-            Some(pair) => for_hash(pair, key, hash),
-            None => generate_key(key, hash),
+            Some(pair) => for_hash(pair, signing),
+            None => generate_key(signing),
         }
     }
 
@@ -193,8 +194,8 @@ impl Spares {
 
 /// A spare is made for its type's default hash; an RSA key signs with any
 /// hash, so it is bound to the chosen one (the key itself is unchanged).
-fn for_hash(pair: KeyPair, key: KeyType, hash: SignatureHash) -> Result<KeyPair, IssueError> {
-    let alg = signature_algorithm(key, hash);
+fn for_hash(pair: KeyPair, signing: Signing) -> Result<KeyPair, IssueError> {
+    let alg = signature_algorithm(signing);
     if pair.algorithm() == alg {
         return Ok(pair);
     }
@@ -206,12 +207,13 @@ fn for_hash(pair: KeyPair, key: KeyType, hash: SignatureHash) -> Result<KeyPair,
 /// Starts the cryptographic library and its random generator, so that the
 /// first key made for the admin does not pay for it (about 60 ms here).
 pub fn warm_up() {
-    let _ = generate_key(KeyType::EcdsaP256, SignatureHash::Sha256);
+    let _ = generate_key(Signing::default_for(KeyType::EcdsaP256));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::request::SignatureHash;
 
     #[test]
     fn a_prepared_key_is_taken_once_then_made_fresh() {
@@ -220,11 +222,11 @@ mod tests {
         assert!(spares.wait(KeyType::EcdsaP256));
         assert_eq!(spares.held(), vec![KeyType::EcdsaP256]);
         let first = spares
-            .take(KeyType::EcdsaP256, SignatureHash::Sha256)
+            .take(Signing::new(KeyType::EcdsaP256, SignatureHash::Sha256).unwrap())
             .unwrap();
         assert!(spares.held().is_empty(), "a spare is handed out once");
         let second = spares
-            .take(KeyType::EcdsaP256, SignatureHash::Sha256)
+            .take(Signing::new(KeyType::EcdsaP256, SignatureHash::Sha256).unwrap())
             .unwrap();
         assert_ne!(first.public_key_raw(), second.public_key_raw());
         assert_eq!(first.algorithm(), &rcgen::PKCS_ECDSA_P256_SHA256);
@@ -240,7 +242,7 @@ mod tests {
         spares.settle();
         assert_eq!(spares.held(), vec![KeyType::EcdsaP384]);
         spares
-            .take(KeyType::EcdsaP384, SignatureHash::Sha384)
+            .take(Signing::new(KeyType::EcdsaP384, SignatureHash::Sha384).unwrap())
             .unwrap();
         assert!(spares.held().is_empty());
     }
@@ -251,7 +253,7 @@ mod tests {
         spares.prepare(KeyType::Rsa2048);
         assert!(spares.wait(KeyType::Rsa2048));
         let pair = spares
-            .take(KeyType::Rsa2048, SignatureHash::Sha512)
+            .take(Signing::new(KeyType::Rsa2048, SignatureHash::Sha512).unwrap())
             .unwrap();
         assert_eq!(pair.algorithm(), &rcgen::PKCS_RSA_SHA512);
         // It signs a certificate that verifies under that algorithm.
@@ -291,7 +293,7 @@ mod tests {
         let spares = Spares::new();
         spares.prepare(KeyType::EcdsaP256);
         let pair = spares
-            .take(KeyType::EcdsaP256, SignatureHash::Sha256)
+            .take(Signing::new(KeyType::EcdsaP256, SignatureHash::Sha256).unwrap())
             .unwrap();
         spares.settle();
         assert!(
@@ -305,7 +307,7 @@ mod tests {
     fn without_a_spare_the_key_is_made_now() {
         let spares = Spares::new();
         let pair = spares
-            .take(KeyType::EcdsaP384, SignatureHash::Sha384)
+            .take(Signing::new(KeyType::EcdsaP384, SignatureHash::Sha384).unwrap())
             .unwrap();
         assert_eq!(pair.algorithm(), &rcgen::PKCS_ECDSA_P384_SHA384);
         assert!(spares.held().is_empty());
