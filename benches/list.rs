@@ -48,12 +48,13 @@ fn main() {
             Record::new(
                 &facts,
                 &dir.path().join(format!("{i}.p12")),
-                i % 3 == 0,
+                (i % 3 == 0).then(|| format!("Integration {i:04} ({i:08X})")),
                 clock.now,
             )
         })
         .collect();
-    let file = serde_json::json!({ "format": 1, "certificates": records });
+    let file =
+        serde_json::json!({ "format": authcert_core::store::FORMAT, "certificates": records });
     std::fs::write(
         dir.path().join("certificates.json"),
         serde_json::to_vec_pretty(&file).expect("json"),

@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "copy",
     "remember",
     "forget",
+    "confirm_saved",
     "download",
     "export",
     "discard",

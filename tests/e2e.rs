@@ -59,7 +59,7 @@ fn create_with_the_defaults_and_download() {
         "download waits for the tick"
     );
 
-    app.click("#saved");
+    app.tick_saved();
     let target = app.dir.join("E2E Billing.p12");
     app.answer_dialog(target.to_str().unwrap());
     app.click("#download");
@@ -142,7 +142,7 @@ fn an_invalid_nickname_shows_its_rule_and_blocks_generate() {
 fn a_cancelled_dialog_keeps_the_download() {
     let app = App::start("cancel", &[]);
     let password = generate(&app, "Cancel me");
-    app.click("#saved");
+    app.tick_saved();
     app.answer_dialog("cancel");
     app.click("#download");
     app.wait(
@@ -229,13 +229,29 @@ fn the_key_is_made_while_the_form_is_filled_in() {
     // Another key type: its key is made ahead too.
     app.js("const s = document.getElementById('key-type'); s.value = 'ecdsa-p384'; s.dispatchEvent(new Event('change'));");
     app.wait("the P-384 key, made ahead", &ready_for("ecdsa-p384"));
+    // The hash stays as chosen (SHA-256), which a P-384 key cannot sign
+    // with: explained next to the field, with the hash that fits offered.
+    app.wait(
+        "the explanation",
+        "return document.getElementById('hash-error').textContent.includes('ECDSA P-384 keys sign with SHA-384 only')",
+    );
+    assert_eq!(
+        app.js("return document.getElementById('hash').value"),
+        json!("sha256"),
+        "the hash is not changed silently"
+    );
+    app.click("#hash-error button.fix");
+    app.wait(
+        "the fix",
+        "return document.getElementById('hash').value === 'sha384' && document.getElementById('hash-error').textContent === ''",
+    );
     let password = generate(&app, "Spare P-384");
     assert_eq!(
         app.js("return document.getElementById('form').dataset.keyReady === undefined"),
         json!(true),
         "the spare was used"
     );
-    app.click("#saved");
+    app.tick_saved();
     let target = app.dir.join("Spare P-384.p12");
     app.answer_dialog(target.to_str().unwrap());
     app.click("#download");
@@ -418,7 +434,7 @@ fn copy_puts_the_password_on_the_clipboard_then_clears_it() {
 fn the_real_gtk_save_dialog() {
     let app = App::start("gtk-dialog", &[]);
     let password = generate(&app, "Real dialog");
-    app.click("#saved");
+    app.tick_saved();
     app.click("#download");
     let xdotool = |args: &[&str]| {
         let out = Command::new("xdotool")
@@ -507,7 +523,7 @@ fn the_keychain_box_stores_the_password_shown_on_screen() {
     );
     app.screenshot("stored");
     assert_eq!(
-        bus.lookup("E2E Keychain").as_deref(),
+        bus.lookup_certificate("E2E Keychain").as_deref(),
         Some(password.as_str())
     );
 
@@ -517,21 +533,21 @@ fn the_keychain_box_stores_the_password_shown_on_screen() {
         "the removal",
         "return document.getElementById('keychain-status').textContent.startsWith('Removed')",
     );
-    assert_eq!(bus.lookup("E2E Keychain"), None);
+    assert_eq!(bus.lookup_certificate("E2E Keychain"), None);
     app.click("#keychain");
     app.wait(
         "the keychain",
         "return document.getElementById('keychain-status').textContent.startsWith('Stored')",
     );
 
-    app.click("#saved");
+    app.tick_saved();
     let target = app.dir.join("kc.p12");
     app.answer_dialog(target.to_str().unwrap());
     app.click("#download");
     app.wait_screen("screen-done");
     assert!(app.visible("done-keychain"));
     assert_eq!(
-        bus.lookup("E2E Keychain").as_deref(),
+        bus.lookup_certificate("E2E Keychain").as_deref(),
         Some(password.as_str()),
         "kept after the download"
     );
@@ -555,7 +571,7 @@ fn without_a_keychain_service_the_box_says_why_and_the_flow_goes_on() {
         password,
         "the password is still on screen"
     );
-    app.click("#saved");
+    app.tick_saved();
     let target = app.dir.join("nk.p12");
     app.answer_dialog(target.to_str().unwrap());
     app.click("#download");
@@ -573,7 +589,7 @@ fn a_discarded_certificate_leaves_no_keychain_entry() {
         "the keychain",
         "return document.getElementById('keychain-status').textContent.startsWith('Stored')",
     );
-    assert!(bus.lookup("Orphan").is_some());
+    assert!(bus.lookup_certificate("Orphan").is_some());
     app.click("#close-ready");
     app.wait(
         "the question",
@@ -582,7 +598,7 @@ fn a_discarded_certificate_leaves_no_keychain_entry() {
     app.click("#leave-discard");
     app.wait_screen("screen-home");
     let deadline = Instant::now() + Duration::from_secs(20);
-    while bus.lookup("Orphan").is_some() {
+    while bus.lookup_certificate("Orphan").is_some() {
         assert!(
             Instant::now() < deadline,
             "the entry of a discarded certificate is still there"
@@ -694,9 +710,14 @@ fn the_list_made_by_the_command_line_in_the_window() {
             ("Later".into(), "valid".into()),
         ]
     );
+    // One zone for the dates shown and the days counted: the admin's own.
+    assert_eq!(
+        app.text("#zone-note"),
+        "Dates are in your time zone, Europe/Berlin; statuses count days there."
+    );
     let banner = app.text("#reminder-text");
     assert!(
-        banner.starts_with("1 certificate expires within 30 days and 1 certificate has expired."),
+        banner.starts_with("1 certificate expires within 30 days and 1 has expired."),
         "{banner}"
     );
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -731,7 +752,7 @@ fn the_list_made_by_the_command_line_in_the_window() {
     app.click("#d-copy");
     app.wait(
         "the copy",
-        "return document.getElementById('details-status-line').textContent.startsWith('Password copied')",
+        "return document.getElementById('details-status-line').textContent.startsWith('Password copied from the keychain')",
     );
     let clip = Command::new("xclip")
         .args(["-o", "-selection", "clipboard"])
@@ -782,7 +803,7 @@ fn the_list_made_by_the_command_line_in_the_window() {
     assert!(app.visible("replace-note"));
     app.type_into("#nickname", ENTER);
     app.wait_screen("screen-ready");
-    app.click("#saved");
+    app.tick_saved();
     app.answer_dialog(files.join("Soon-2.p12").to_str().unwrap());
     app.click("#download");
     app.wait_screen("screen-done");
@@ -816,7 +837,10 @@ fn the_list_made_by_the_command_line_in_the_window() {
         "return document.querySelectorAll('#rows tr').length === 3",
     );
     assert!(!rows(&app).iter().any(|(n, _)| n == "Soon"));
-    assert!(bus.lookup("Soon").is_none(), "keychain entry deleted");
+    assert!(
+        bus.lookup_certificate("Soon").is_none(),
+        "keychain entry deleted"
+    );
     assert!(files.join("Soon.p12").exists(), "the file is never touched");
 
     // A shorter reminder window: only the expired one is left in the banner.

@@ -46,7 +46,7 @@ fn record(n: usize) -> Record {
         // Long enough that each write takes a while to get through.
         certificate_pem: "A".repeat(4_000),
         file: format!("/tmp/loop-{n}.p12"),
-        in_keychain: false,
+        keychain_account: None,
         recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
     }
 }

@@ -78,7 +78,7 @@ fn a_folder_gone_before_the_write_loses_nothing() {
     app.type_into("#nickname", webdriver::ENTER);
     app.wait_screen("screen-ready");
     let password = app.text("#password");
-    app.click("#saved");
+    app.tick_saved();
 
     // The folder chosen in the dialog no longer exists when the file is written.
     let gone = app.dir.join("gone");

@@ -114,6 +114,11 @@ fn every_command_refuses_hostile_calls() {
             &["Reminder window", "days"],
         ),
         (
+            "confirm_saved",
+            &[("saved", json!(true))],
+            &["I have saved the password", "generate one first", "saved"],
+        ),
+        (
             "export",
             &[("format", json!("pem"))],
             &["Format", "format", "Download the certificate first"],

@@ -49,12 +49,15 @@ fn the_password_is_stored_and_secret_tool_reads_it_back() {
     let password = r.stdout.trim();
     assert!(
         r.stderr
-            .contains("service \"AuthCert\", account \"Keychain Billing\""),
+            .contains("service \"AuthCert\", account \"Keychain Billing ("),
         "{}",
         r.stderr
     );
     assert!(!r.stderr.contains(password));
-    assert_eq!(bus.lookup("Keychain Billing").as_deref(), Some(password));
+    assert_eq!(
+        bus.lookup_certificate("Keychain Billing").as_deref(),
+        Some(password)
+    );
     assert!(dir.join("k.p12").exists());
 }
 
@@ -89,5 +92,5 @@ fn a_locked_keyring_says_so_and_saves_nothing() {
     let dir = scratch("kc-locked");
     let r = generate_with_keychain(bus.env(), &dir, "Locked");
     assert_nothing_saved(&r, &dir, "The keychain is locked");
-    assert_eq!(bus.lookup("Locked"), None);
+    assert_eq!(bus.lookup_certificate("Locked"), None);
 }

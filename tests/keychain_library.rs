@@ -18,15 +18,22 @@ fn store_read_back_and_delete() {
     }
     let keychain = Keychain::system().expect("the Secret Service answers");
     keychain.store("Library test", "first-password").unwrap();
-    keychain.store("Library test", "second-password").unwrap();
+    // The same password again is fine; another one is never put over it.
+    keychain.store("Library test", "first-password").unwrap();
+    assert_eq!(
+        keychain
+            .store("Library test", "second-password")
+            .unwrap_err(),
+        KeychainError::Taken("Library test".into())
+    );
     assert_eq!(
         bus.lookup("Library test").as_deref(),
-        Some("second-password"),
-        "stored once, replaced"
+        Some("first-password"),
+        "stored once, never replaced"
     );
     assert_eq!(
         keychain.read("Library test").unwrap().as_str(),
-        "second-password"
+        "first-password"
     );
     keychain.delete("Library test").unwrap();
     assert_eq!(

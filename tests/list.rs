@@ -277,3 +277,79 @@ fn a_list_that_cannot_be_read_stops_generate_before_any_key_is_made() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("could not be read"), "{}", r.stderr);
 }
+
+/// Two processes saving the same new nickname at the same moment: one keeps
+/// it; the other is refused with the duplicate message (when both got past
+/// the first check, by the second one under the list's lock) and leaves no
+/// file behind.
+#[test]
+fn two_processes_saving_one_new_nickname_keep_one() {
+    let dir = scratch("list-same-nickname");
+    let end = days_from_today(90);
+    let (mut early, mut late) = (0, 0);
+    for round in 0..6 {
+        let spellings = [format!("Same {round}"), format!("SAME {round}")];
+        let outs: Vec<String> = (0..2).map(|i| format!("same-{round}-{i}.p12")).collect();
+        // RSA 2048: both processes are past their first check while the
+        // keys are made, so the second check is what decides.
+        let children: Vec<_> = (0..2)
+            .map(|i| {
+                authcert_cmd(
+                    &dir,
+                    &[
+                        "generate",
+                        "--nickname",
+                        &spellings[i],
+                        "--end-date",
+                        &end,
+                        "--key",
+                        "rsa-2048",
+                        "--out",
+                        &outs[i],
+                    ],
+                )
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+            })
+            .collect();
+        let runs: Vec<Run> = children
+            .into_iter()
+            .map(|c| run_output(c.wait_with_output().unwrap()))
+            .collect();
+        let winners: Vec<usize> = (0..2).filter(|i| runs[*i].code == 0).collect();
+        assert_eq!(
+            winners.len(),
+            1,
+            "round {round}: exactly one keeps it: {:?}",
+            runs.iter().map(|r| &r.stderr).collect::<Vec<_>>()
+        );
+        let (won, lost) = (winners[0], 1 - winners[0]);
+        let refused = &runs[lost];
+        assert_eq!(refused.code, 2, "round {round}: {}", refused.stderr);
+        assert!(
+            refused.stdout.is_empty(),
+            "no password for a certificate not kept"
+        );
+        if refused.stderr.contains("was added to the list meanwhile") {
+            late += 1;
+        } else {
+            assert!(
+                refused.stderr.contains("already exists"),
+                "{}",
+                refused.stderr
+            );
+            early += 1;
+        }
+        assert!(dir.join(&outs[won]).is_file());
+        assert!(
+            !dir.join(&outs[lost]).exists(),
+            "round {round}: the refused one left a file"
+        );
+    }
+    let r = authcert(&dir, &["list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 6, "one record per nickname");
+    println!("refused by the second check under the lock: {late}; by the first: {early}");
+}

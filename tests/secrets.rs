@@ -129,7 +129,7 @@ fn no_password_or_key_is_left_behind() {
     app.wait_screen("screen-ready");
     let password = app.text("#password");
     app.click("#copy");
-    app.click("#saved");
+    app.tick_saved();
     let saved = app.dir.join("Secret scan.p12");
     app.answer_dialog(saved.to_str().unwrap());
     app.click("#download");

@@ -9,3 +9,10 @@ window.authcert.show = function show(screenId) {
     s.hidden = s.id !== screenId;
   }
 };
+// What Rust says the form and its screens show: choices, limits, hints.
+// Read afresh each time the form opens (its dates are today's); the other
+// screens use the copy read last.
+window.authcert.defaults = async function defaults() {
+  window.authcert.defaultsCache = await window.authcert.invoke('defaults');
+  return window.authcert.defaultsCache;
+};

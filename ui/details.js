@@ -37,9 +37,7 @@
     el('d-hash').textContent = d.signatureHash;
     el('d-encryption').textContent = d.encryption;
     el('d-file').textContent = d.file + (d.fileExists ? '' : ' (no longer there)');
-    el('d-keychain').textContent = d.inKeychain
-      ? 'Password stored in the ' + d.keychainName + ' (service “AuthCert”, account “' + d.nickname + '”)'
-      : 'Password not stored in the keychain';
+    el('d-keychain').textContent = d.keychainText;
     el('d-copy').hidden = !d.inKeychain;
     say('');
     app.show('screen-details');
@@ -63,7 +61,7 @@
     say('Reading the keychain…');
     try {
       await app.invoke('copy_from_keychain', { id: current.id });
-      say('Password copied. The clipboard is cleared again in one minute if it still holds it.');
+      say(app.defaultsCache.hints.copiedFromKeychain);
     } catch (e) {
       say(message(e));
     }

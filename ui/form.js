@@ -39,13 +39,31 @@
     };
   }
 
+  // Rust's refusals, next to their fields. Where one choice would fit, Rust
+  // names it: offered as a button, never made silently.
   function showErrors(errors, all) {
-    const byField = new Map(errors.map((e) => [e.field, e.message]));
+    const byField = new Map(errors.map((e) => [e.field, e]));
     for (const [field, input] of Object.entries(inputs)) {
-      const shown = (all || touched.has(field)) ? byField.get(field) : undefined;
+      const e = (all || touched.has(field)) ? byField.get(field) : undefined;
       const box = input.closest('.field').querySelector('.error');
-      box.textContent = shown ? shown.charAt(0).toUpperCase() + shown.slice(1) : '';
-      input.setAttribute('aria-invalid', shown ? 'true' : 'false');
+      box.replaceChildren();
+      if (e) {
+        box.append(e.message.charAt(0).toUpperCase() + e.message.slice(1));
+        if (e.suggestion && inputs[e.suggestion.field]) {
+          const fix = document.createElement('button');
+          fix.type = 'button';
+          fix.className = 'fix';
+          fix.textContent = e.suggestion.label;
+          fix.addEventListener('click', () => {
+            const target = inputs[e.suggestion.field];
+            target.value = e.suggestion.token;
+            target.dispatchEvent(new Event('change'));
+            target.focus();
+          });
+          box.append(' ', fix);
+        }
+      }
+      input.setAttribute('aria-invalid', e ? 'true' : 'false');
     }
     if (all && errors.length) {
       const first = inputs[errors[0].field];
@@ -79,16 +97,9 @@
   }
   inputs.key_type.addEventListener('change', prepareKey);
 
-  // An ECDSA key signs with its curve's hash only: offer just the hashes the
-  // chosen key can sign with (Rust's list), and move to one of them.
-  function matchHash() {
-    const allowed = new Map(defaults.keyHashes).get(inputs.key_type.value) || [];
-    for (const opt of inputs.signature_hash.options) opt.disabled = !allowed.includes(opt.value);
-    if (allowed.length && !allowed.includes(inputs.signature_hash.value)) {
-      inputs.signature_hash.value = allowed[0];
-    }
-  }
-  inputs.key_type.addEventListener('change', matchHash);
+  // A key type that cannot sign with the chosen hash: Rust explains it next
+  // to the hash, with the hash that fits; nothing changes by itself.
+  inputs.key_type.addEventListener('change', () => { touched.add('signature_hash'); });
 
   for (const [field, input] of Object.entries(inputs)) {
     const mark = () => { touched.add(field); check(false); };
@@ -134,10 +145,7 @@
     // `prefill` (from Rust's `replacement`): the settings of the certificate
     // being replaced and a free nickname.
     async reset(prefill) {
-      if (!defaults) {
-        defaults = await app.invoke('defaults');
-        document.getElementById('keychain-name').textContent = defaults.keychainName;
-      }
+      defaults = await app.defaults();
       fill(inputs.encryption, defaults.encryptions);
       fill(inputs.signature_hash, defaults.hashes);
       fill(inputs.key_type, defaults.keyTypes);
@@ -161,9 +169,15 @@
         const recommended = defaults.keyTypes.find((k) => k.recommended);
         document.getElementById('advanced').open = !recommended || prefill.keyType !== recommended.token;
       }
-      matchHash();
-      document.getElementById('end-date-hint').textContent =
-        'Valid until the end of that day in your time zone (' + defaults.zone + '). It can never be changed later.';
+      for (const [id, text] of [
+        ['nickname-hint', defaults.hints.nickname],
+        ['end-date-hint', defaults.hints.endDate],
+        ['token-end-hint', defaults.hints.apiTokenEndDate],
+        ['encryption-hint', defaults.hints.encryption],
+        ['hash-hint', defaults.hints.signatureHash],
+        ['key-type-hint', defaults.hints.keyType],
+      ]) document.getElementById(id).textContent = text;
+      document.getElementById('keychain-name').textContent = defaults.keychainName;
       showErrors([], false);
       formError.textContent = '';
       app.show('screen-form');

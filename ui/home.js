@@ -57,14 +57,10 @@
   }
   filter.addEventListener('input', applyFilter);
 
+  // The words are Rust's, as in the desktop notification.
   function reminder(view) {
-    const parts = [];
-    if (view.expiring) parts.push(view.expiring + (view.expiring === 1 ? ' certificate expires' : ' certificates expire') + ' within ' + view.reminderDays + ' days');
-    if (view.expired) parts.push(view.expired + (view.expired === 1 ? ' certificate has expired' : ' certificates have expired'));
-    el('reminder').hidden = parts.length === 0;
-    el('reminder-text').textContent = parts.length
-      ? parts.join(' and ') + '. Replace them before the integrations that use them stop working (open one, then Replace…).'
-      : '';
+    el('reminder').hidden = !view.reminder;
+    el('reminder-text').textContent = view.reminder || '';
   }
 
   async function open() {
@@ -72,7 +68,7 @@
     try {
       view = await app.invoke('home');
     } catch (e) {
-      view = { certificates: [], expiring: 0, expired: 0, reminderDays: 30, problem: (e && e.message) || String(e) };
+      view = { certificates: [], reminder: null, zoneText: '', problem: (e && e.message) || String(e) };
     }
     el('list-problem').hidden = !view.problem;
     el('list-problem').textContent = view.problem || '';
@@ -81,6 +77,7 @@
     el('empty').hidden = any;
     el('list-box').hidden = !any;
     render(view.certificates);
+    el('zone-note').textContent = view.zoneText || '';
     app.show('screen-home');
     el('home-title').focus();
   }
@@ -101,6 +98,7 @@
       days.value = s.reminderDays;
       days.min = s.min;
       days.max = s.max;
+      el('reminder-days-hint').textContent = app.defaultsCache.hints.reminderDays;
     } catch (e) {
       settingsError((e && e.message) || String(e));
     }

@@ -31,7 +31,18 @@
     el('copy').focus();
   }
 
-  saved.addEventListener('change', () => { download.disabled = !saved.checked; });
+  // Rust refuses the download until it knows the password was saved.
+  saved.addEventListener('change', async () => {
+    const want = saved.checked;
+    download.disabled = true;
+    try {
+      await app.invoke('confirm_saved', { saved: want });
+      download.disabled = !want;
+    } catch (e) {
+      saved.checked = false;
+      el('download-status').textContent = (e && e.message) || String(e);
+    }
+  });
 
   // The keychain box stores at once (before any download can wipe the
   // password) and says what happened; unticking removes the entry again.
@@ -53,7 +64,7 @@
   el('copy').addEventListener('click', async () => {
     try {
       await app.invoke('copy');
-      el('copy-status').textContent = 'Copied. The clipboard is cleared again in one minute if it still holds the password.';
+      el('copy-status').textContent = app.defaultsCache.hints.copied;
     } catch (e) {
       el('copy-status').textContent = e.message || String(e);
     }
@@ -76,7 +87,8 @@
 
   function showDone(done) {
     el('saved-path').textContent = done.path;
-    el('done-keychain').hidden = !done.inKeychain;
+    el('done-keychain').hidden = !done.keychainText;
+    el('done-keychain').textContent = done.keychainText ? done.keychainText + '.' : '';
     el('postman-path').textContent = done.path;
     const shellQuote = (s) => "'" + s.replace(/'/g, "'\\''") + "'";
     el('curl-command').textContent =

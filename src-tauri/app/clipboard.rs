@@ -18,7 +18,7 @@ pub fn clear_after() -> Duration {
     {
         return Duration::from_secs(secs);
     }
-    Duration::from_secs(60)
+    Duration::from_secs(authcert_core::form::CLIPBOARD_SECONDS)
 }
 
 pub fn copy_then_clear<R: Runtime>(app: &AppHandle<R>, password: &str) -> Result<(), AppError> {

@@ -1,59 +1,74 @@
-//! One error type for the window, serialized to `{ field?, message, errors }`.
-//! Messages never carry the password or key material.
+//! One error type for the window, serialized to
+//! `{ field?, message, errors, cancelled }`. Messages never carry the
+//! password or key material.
 
 use serde::ser::SerializeStruct;
 
-use authcert_core::engine::{FieldError, InvalidRequest, IssueError};
+use authcert_core::engine::{FieldError, InvalidRequest};
+use authcert_core::keychain::KeychainError;
+use authcert_core::life::LifeError;
+use authcert_core::overview::ListedError;
 use authcert_core::save::SaveError;
-
-use super::session::SessionError;
+use authcert_core::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// An argument of the wrong shape, named ("Certificate: give …").
+    #[error("{message}")]
+    Input {
+        field: Option<&'static str>,
+        message: String,
+    },
     #[error("{0}")]
     Invalid(InvalidRequest),
     #[error("{0}")]
-    Session(#[from] SessionError),
-    #[error("The certificate could not be generated: {0}")]
-    Issue(#[from] IssueError),
-    #[error(
-        "The file was not saved: {0} The certificate is still here; you can download it again."
-    )]
-    Save(String),
+    Life(#[from] LifeError),
+    /// Storing the password failed: the flow goes on.
+    #[error("{0} The password is still on screen.")]
+    Keep(KeychainError),
+    #[error("{0}")]
+    Listed(#[from] ListedError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
     #[error("The download was cancelled. The certificate is still here; download it when you are ready.")]
     Cancelled,
     #[error("The export was cancelled.")]
     ExportCancelled,
     #[error("The public certificate was not saved: {0}")]
     Export(SaveError),
-    #[error("{0} The password is still on screen.")]
-    Keychain(authcert_core::keychain::KeychainError),
-    #[error("{0}")]
-    KeychainRead(authcert_core::keychain::KeychainError),
-    #[error("{0}")]
-    Store(#[from] authcert_core::store::StoreError),
     #[error("Copying to the clipboard failed: {0}")]
     Clipboard(String),
-    #[error("{0}")]
-    Internal(String),
+    #[error("AuthCert hit an internal error while {0}. Nothing was lost; try again.")]
+    Internal(&'static str),
+}
+
+impl AppError {
+    pub fn input(field: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Input {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid(invalid) => &invalid.errors,
+            AppError::Life(life) => life.field_errors(),
+            _ => &[],
+        }
+    }
 }
 
 impl serde::Serialize for AppError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let errors: &[FieldError] = match self {
-            AppError::Invalid(invalid) => &invalid.errors,
-            _ => &[],
-        };
+        let errors = self.field_errors();
         let mut st = s.serialize_struct("AppError", 4)?;
-        let field = match self {
-            AppError::Store(authcert_core::store::StoreError::ReminderDays(_)) => {
-                Some("reminder_days")
+        match self {
+            AppError::Input { field, .. } => st.serialize_field("field", field)?,
+            AppError::Store(StoreError::ReminderDays(_)) => {
+                st.serialize_field("field", "reminder_days")?
             }
-            _ => None,
-        };
-        match field {
-            Some(f) => st.serialize_field("field", f)?,
-            None => st.serialize_field("field", &errors.first().map(|e| e.field))?,
+            _ => st.serialize_field("field", &errors.first().map(|e| e.field))?,
         }
         st.serialize_field("message", &self.to_string())?;
         st.serialize_field("errors", errors)?;

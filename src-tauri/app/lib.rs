@@ -1,38 +1,50 @@
-//! Everything Tauri: the builder, plugins, the managed session, and the
-//! question asked before a pending certificate is lost by closing the window.
+//! The AuthCert window: the Tauri builder, plugins, the state the commands
+//! share, and the question asked before a pending certificate is lost by
+//! closing the window. Everything the window decides is decided in
+//! authcert-core; the commands here are thin.
 
 pub mod clipboard;
 pub mod commands;
 pub mod dialog;
 pub mod error;
 pub mod listing;
-pub mod session;
+pub mod shell;
+
+use std::sync::Arc;
 
 use tauri::{Manager, RunEvent, WindowEvent};
 
-use commands::SessionState;
-
 use authcert_core::engine::{spare, Spares};
+use authcert_core::keychain::Keychains;
+use authcert_core::life::Pending;
+
+use commands::PendingState;
 
 /// Opens the AuthCert window and runs until it is closed.
 pub fn run() -> Result<(), tauri::Error> {
+    let list = listing::ListState::open();
+    let pending: PendingState = Arc::new(Pending::new(
+        list.store_result(),
+        Keychains::System,
+        Spares::new(),
+    ));
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(SessionState::default())
-        .manage(Spares::new())
-        .manage(listing::ListState::open())
+        .manage(pending)
+        .manage(list)
         .invoke_handler(tauri::generate_handler![
             commands::defaults,
             commands::validate,
             commands::generate,
             commands::prepare_key,
             commands::copy,
-            commands::download,
-            commands::export,
             commands::remember,
             commands::forget,
+            commands::confirm_saved,
+            commands::download,
+            commands::export,
             commands::discard,
             commands::leave,
             listing::home,
@@ -46,12 +58,9 @@ pub fn run() -> Result<(), tauri::Error> {
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
-                let pending = window
-                    .state::<SessionState>()
-                    .lock()
-                    .map(|s| s.has_pending())
-                    .unwrap_or(false);
-                if pending {
+                // A moment's lock at most: the core never holds it across
+                // slow work, so the main thread never waits here.
+                if window.state::<PendingState>().has_pending() {
                     // The page asks; if the admin agrees it calls `leave`.
                     api.prevent_close();
                     if let Some(webview) = window.app_handle().get_webview_window(window.label()) {
@@ -72,7 +81,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .run(|app, event| {
             if let RunEvent::Exit = event {
                 // Spare keys are wiped before the process ends.
-                app.state::<Spares>().clear();
+                app.state::<PendingState>().spares().clear();
             }
         });
     Ok(())

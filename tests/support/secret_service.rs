@@ -154,12 +154,54 @@ impl Bus {
             .expect("secret-tool runs")
     }
 
-    /// The password stored for `nickname`, as secret-tool reads it.
-    pub fn lookup(&self, nickname: &str) -> Option<String> {
-        let out = self.secret_tool(&["lookup", "service", "AuthCert", "username", nickname]);
+    /// The password stored under `account`, as secret-tool reads it.
+    pub fn lookup(&self, account: &str) -> Option<String> {
+        let out = self.secret_tool(&["lookup", "service", "AuthCert", "username", account]);
         out.status
             .success()
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Every AuthCert entry: (account, password), from `secret-tool search`.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let out = self.secret_tool(&["search", "--all", "--unlock", "service", "AuthCert"]);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut entries = Vec::new();
+        for item in text.split("\n[").skip_while(|b| b.trim().is_empty()) {
+            let field = |name: &str| {
+                item.lines()
+                    .find_map(|l| l.strip_prefix(&format!("{name} = ")))
+                    .map(str::to_string)
+            };
+            if let (Some(account), Some(secret)) = (field("attribute.username"), field("secret")) {
+                entries.push((account, secret));
+            }
+        }
+        entries
+    }
+
+    /// The password of the certificate named `nickname`: its entry's account
+    /// is "NICKNAME (8 hex digits of its fingerprint)"; None if there is no
+    /// such entry, and a panic if there are several.
+    pub fn lookup_certificate(&self, nickname: &str) -> Option<String> {
+        let prefix = format!("{nickname} (");
+        let found: Vec<(String, String)> = self
+            .entries()
+            .into_iter()
+            .filter(|(account, _)| {
+                account.strip_prefix(&prefix).is_some_and(|rest| {
+                    rest.len() == 9
+                        && rest.ends_with(')')
+                        && rest[..8].bytes().all(|b| b.is_ascii_hexdigit())
+                })
+            })
+            .collect();
+        assert!(found.len() <= 1, "{nickname}: several entries {found:?}");
+        found.into_iter().next().map(|(_, secret)| secret)
     }
 }
 

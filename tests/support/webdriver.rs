@@ -173,6 +173,11 @@ impl App {
         self.post("/execute/async", json!({"script": script, "args": []}))
     }
 
+    /// As `js_async`, with arguments (`args`: a JSON array).
+    pub fn js_async_with(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/async", json!({"script": script, "args": args}))
+    }
+
     /// The process ID of tauri-driver, whose descendants are the app and
     /// its WebKit processes.
     pub fn driver_pid(&self) -> u32 {
@@ -380,6 +385,16 @@ impl App {
                 self.name
             );
         }
+    }
+
+    /// Ticks "I have saved the password" and waits until Rust has taken it
+    /// and the download button is enabled.
+    pub fn tick_saved(&self) {
+        self.click("#saved");
+        self.wait(
+            "the download button",
+            "return !document.getElementById('download').disabled",
+        );
     }
 
     /// The next answer the save dialog gives (a path, or "cancel").

@@ -4,10 +4,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use authcert_core::engine::{self, Clock, RawRequest, Request};
-use authcert_core::keychain::{self, Keychain};
-use authcert_core::save::{self, SaveError, WriteNewError};
-use authcert_core::store::{Record, Store};
+use authcert_core::engine::{self, Clock, RawRequest, Spares};
+use authcert_core::keychain::{self, Keychains};
+use authcert_core::life::{LifeError, Pending};
+use authcert_core::save::{self, SaveError};
+use authcert_core::store::{Store, StoreError};
 
 pub fn help() -> String {
     format!(
@@ -45,7 +46,8 @@ Options:
                          {combos}.
   --keychain             also store the password in this computer's keychain
                          ({keychain}), service \"{service}\",
-                         account = the nickname. If that fails, nothing is
+                         account \"NICKNAME (first 8 hex digits of the
+                         SHA-256 fingerprint)\". If that fails, nothing is
                          saved.
 
 Example:
@@ -168,25 +170,13 @@ pub fn run(
         signature_hash: parsed.hash,
         key_type: parsed.key,
     };
-    // The list first: its nicknames are taken, and a list that cannot be
-    // read (or written later) stops us before any key is made.
-    let listed = match store.load() {
-        Ok(loaded) => {
-            if let Some(damaged) = &loaded.damaged {
-                let _ = writeln!(stderr, "authcert: warning: {}", damaged.message());
-            }
-            loaded.records
-        }
-        Err(e) => {
-            let _ = writeln!(stderr, "authcert: {e} No certificate was made.");
-            return EXIT_FAILURE;
-        }
-    };
-    let taken = listed.iter().map(|r| r.nickname.as_str());
-    let request = match Request::parse(&raw, clock.today(), taken) {
-        Ok(r) => r,
-        Err(invalid_request) => {
-            for e in &invalid_request.errors {
+    let pending = Pending::new(Ok(store.clone()), Keychains::System, Spares::new());
+    // Every rule first (against the list, which must be readable), then
+    // --out: a refusal comes before any key is made.
+    match pending.validate(&raw, clock) {
+        Ok(errors) if errors.is_empty() => {}
+        Ok(errors) => {
+            for e in &errors {
                 let _ = writeln!(
                     stderr,
                     "authcert: {} ({}): {}",
@@ -197,84 +187,64 @@ pub fn run(
             }
             return EXIT_INVALID;
         }
-    };
+        Err(e) => {
+            let _ = writeln!(stderr, "authcert: {e} No certificate was made.");
+            return EXIT_FAILURE;
+        }
+    }
     let out = PathBuf::from(parsed.out.unwrap_or_default());
-    // Refuse an --out that cannot work before any key is made.
     if let Err(e) = save::check_target(&out) {
         return invalid(stderr, &format!("--out: {e}"));
     }
 
-    let issued = match engine::issue(&request, clock) {
-        Ok(i) => i,
+    let made = match pending.make(&raw, clock) {
+        Ok(made) => made,
         Err(e) => {
             let _ = writeln!(stderr, "authcert: {e}");
             return EXIT_FAILURE;
         }
     };
+    if let Some(notice) = &made.list_notice {
+        let _ = writeln!(stderr, "authcert: warning: {notice}");
+    }
     // The keychain first: if it fails, nothing has been written anywhere.
-    let stored_in = if parsed.keychain {
-        match Keychain::system().and_then(|k| {
-            k.store(request.nickname.as_str(), issued.password.expose())
-                .map(|()| k)
-        }) {
-            Ok(k) => Some(k),
-            Err(e) => {
-                let _ = writeln!(stderr, "authcert: --keychain: {e} Nothing was saved.");
-                return EXIT_FAILURE;
-            }
+    if parsed.keychain {
+        if let Err(e) = pending.keep() {
+            pending.discard();
+            let _ = writeln!(stderr, "authcert: --keychain: {e} Nothing was saved.");
+            return EXIT_FAILURE;
         }
-    } else {
-        None
-    };
-    let forget = |k: &Option<Keychain>| {
-        if let Some(k) = k {
-            let _ = k.delete(request.nickname.as_str());
+    }
+    // The password reaches the admin below, on standard output.
+    let saved = pending
+        .confirm_saved(true)
+        .and_then(|()| pending.save(&out));
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err(e) => {
+            pending.discard();
+            let code = match &e {
+                LifeError::Save(SaveError::AlreadyExists(_))
+                | LifeError::Store(StoreError::Duplicate(_)) => EXIT_INVALID,
+                _ => EXIT_FAILURE,
+            };
+            let _ = match e {
+                // The window's words ("still here") do not fit a command.
+                LifeError::Save(s) => writeln!(stderr, "authcert: the file was not saved: {s}"),
+                LifeError::Store(s) => writeln!(
+                    stderr,
+                    "authcert: {s} The new file has been removed again; nothing was kept."
+                ),
+                other => writeln!(stderr, "authcert: {other} Nothing was kept."),
+            };
+            return code;
         }
-    };
-    let saved = save::write_new(&out, &issued.p12, |bytes| {
-        engine::pkcs12::check(
-            bytes,
-            &issued.password,
-            request.nickname.as_str(),
-            &issued.facts.certificate_der,
-        )
-    });
-    if let Err(e) = saved {
-        forget(&stored_in);
-        let _ = writeln!(stderr, "authcert: the file was not saved: {e}");
-        return match e {
-            WriteNewError::Save(SaveError::AlreadyExists(_)) => EXIT_INVALID,
-            _ => EXIT_FAILURE,
-        };
-    }
-    // Listed before the password is handed over: a certificate the list
-    // does not know could expire unnoticed, so it is not kept.
-    let shown_path = std::fs::canonicalize(&out).unwrap_or_else(|_| out.clone());
-    let record = Record::new(
-        &issued.facts,
-        &shown_path,
-        stored_in.is_some(),
-        jiff::Timestamp::now(),
-    );
-    if let Err(e) = store.add(record) {
-        let _ = std::fs::remove_file(&out);
-        forget(&stored_in);
-        let _ = writeln!(
-            stderr,
-            "authcert: {e} The new file has been removed again; nothing was kept."
-        );
-        return EXIT_FAILURE;
-    }
-    let unlist = || {
-        let _ = store.remove(&issued.facts.sha256_fingerprint);
     };
     // The password is the only way into the file: if it cannot be handed
-    // over, the file is useless, so it is removed again.
-    let printed = writeln!(stdout, "{}", issued.password.expose()).and_then(|_| stdout.flush());
+    // over, the file is useless, so it is taken back.
+    let printed = writeln!(stdout, "{}", made.password.as_str()).and_then(|_| stdout.flush());
     if let Err(e) = printed {
-        let _ = std::fs::remove_file(&out);
-        forget(&stored_in);
-        unlist();
+        let _ = pending.retract();
         let _ = writeln!(
             stderr,
             "authcert: the password could not be written to standard output ({}); the file has been removed.",
@@ -285,17 +255,17 @@ pub fn run(
     let _ = writeln!(
         stderr,
         "Saved {}\n{}\nListed in {}",
-        shown_path.display(),
-        issued.facts.summary(),
+        saved.path.display(),
+        made.facts.summary(),
         store.list_path().display()
     );
-    let _ = match stored_in {
-        Some(_) => writeln!(
+    let _ = match &saved.keychain_account {
+        Some(account) => writeln!(
             stderr,
             "The password is also stored in the {}: service \"{}\", account \"{}\".",
             keychain::system_name(),
             keychain::SERVICE,
-            request.nickname
+            account
         ),
         None => writeln!(
             stderr,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{EXIT_DUE, EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use authcert_core::engine::Choice;
+use authcert_core::overview::local_time;
 use authcert_core::store::{Record, Status, Store, MAX_REMINDER_DAYS};
 
 pub fn help() -> String {
@@ -91,6 +92,7 @@ fn parse_args(args: &[String]) -> Result<ListArgs, String> {
 struct JsonRow<'a> {
     #[serde(flatten)]
     record: &'a Record,
+    in_keychain: bool,
     status: Status,
     status_text: String,
 }
@@ -139,6 +141,7 @@ pub fn run(
             .iter()
             .map(|(record, status)| JsonRow {
                 record,
+                in_keychain: record.in_keychain(),
                 status: *status,
                 status_text: status.text(),
             })
@@ -147,7 +150,7 @@ pub fn run(
             .map_err(std::io::Error::other)
             .and_then(|text| writeln!(stdout, "{text}"))
     } else {
-        write_table(stdout, &rows)
+        write_table(stdout, &rows, &clock.zone)
     };
     if let Err(e) = written {
         let _ = writeln!(stderr, "authcert: the list could not be printed: {e}");
@@ -172,7 +175,12 @@ pub fn run(
     }
 }
 
-fn write_table(out: &mut dyn Write, rows: &[(&Record, Status)]) -> std::io::Result<()> {
+/// The table; expiry in `zone`, the zone the statuses count days in.
+fn write_table(
+    out: &mut dyn Write,
+    rows: &[(&Record, Status)],
+    zone: &jiff::tz::TimeZone,
+) -> std::io::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -182,10 +190,10 @@ fn write_table(out: &mut dyn Write, rows: &[(&Record, Status)]) -> std::io::Resu
         .map(|(r, s)| {
             [
                 r.nickname.clone(),
-                r.not_after_local.clone(),
+                local_time(r.not_after, zone),
                 s.text(),
                 r.key_type.label().to_string(),
-                if r.in_keychain { "yes" } else { "no" }.to_string(),
+                if r.in_keychain() { "yes" } else { "no" }.to_string(),
                 r.file.clone(),
             ]
         })

@@ -2,7 +2,10 @@
 //! system. A store is opened for every call, so a keychain that was missing
 //! or locked at the first try works on the next one without a restart.
 //!
-//! Entries: service `AuthCert`, account = the certificate's nickname.
+//! Entries: service `AuthCert`, account = the certificate's nickname and the
+//! first eight hex digits of its SHA-256 fingerprint, e.g. `Billing API
+//! (3FA2C901)`: an entry belongs to one certificate, so a new certificate
+//! that reuses a nickname never overwrites an older one's password.
 
 use std::sync::Arc;
 
@@ -11,6 +14,29 @@ use zeroize::Zeroizing;
 
 /// The service name under which every password is stored.
 pub const SERVICE: &str = "AuthCert";
+
+/// The keychain account of a certificate: its nickname and the first eight
+/// hex digits of its SHA-256 fingerprint (given as hex, colons allowed).
+pub fn account_for(nickname: &str, sha256_fingerprint: &str) -> String {
+    let short: String = sha256_fingerprint
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(8)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    format!("{nickname} ({short})")
+}
+
+/// Where a password is stored, in words: "Password stored in the …
+/// (service “AuthCert”, account “…”)".
+pub fn where_stored(account: &str) -> String {
+    format!(
+        "Password stored in the {} (service “{}”, account “{}”)",
+        system_name(),
+        SERVICE,
+        account
+    )
+}
 
 /// What the admin knows the keychain as, on this system.
 pub fn system_name() -> &'static str {
@@ -30,6 +56,8 @@ pub enum KeychainError {
     NotFound,
     #[error("The keychain is not supported by this build of AuthCert on this system yet.")]
     Unsupported,
+    #[error("The keychain already holds another password under “{0}”; AuthCert never replaces it. Remove that entry in your keychain tool if it is not needed, then try again.")]
+    Taken(String),
     #[error("The keychain failed: {0}")]
     Other(String),
 }
@@ -78,6 +106,33 @@ fn classify_platform(detail: &str) -> KeychainError {
     }
 }
 
+/// Where keychains come from: the system's (opened afresh for every call),
+/// or one fixed store (the tests' mock store, to inject faults).
+#[derive(Clone, Default)]
+pub enum Keychains {
+    #[default]
+    System,
+    Fixed(Arc<CredentialStore>),
+}
+
+impl Keychains {
+    pub fn open(&self) -> Result<Keychain, KeychainError> {
+        match self {
+            Keychains::System => Keychain::system(),
+            Keychains::Fixed(store) => Ok(Keychain::with_store(store.clone())),
+        }
+    }
+}
+
+impl std::fmt::Debug for Keychains {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Keychains::System => "Keychains::System",
+            Keychains::Fixed(_) => "Keychains::Fixed",
+        })
+    }
+}
+
 /// A handle on one credential store.
 pub struct Keychain {
     store: Arc<CredentialStore>,
@@ -96,25 +151,32 @@ impl Keychain {
         Keychain { store }
     }
 
-    pub fn entry(&self, nickname: &str) -> Result<Entry, KeychainError> {
+    pub fn entry(&self, account: &str) -> Result<Entry, KeychainError> {
         self.store
-            .build(SERVICE, nickname, None)
+            .build(SERVICE, account, None)
             .map_err(KeychainError::from_keyring)
     }
 
-    /// Stores (or replaces) the password of `nickname`.
-    pub fn store(&self, nickname: &str, password: &str) -> Result<(), KeychainError> {
-        store_in(&self.entry(nickname)?, password)
+    /// Stores the password under `account`, which must be free or already
+    /// hold this very password: another password there is never replaced.
+    pub fn store(&self, account: &str, password: &str) -> Result<(), KeychainError> {
+        let entry = self.entry(account)?;
+        match read_from(&entry) {
+            Err(KeychainError::NotFound) => store_in(&entry, password),
+            Ok(held) if held.as_str() == password => Ok(()),
+            Ok(_) => Err(KeychainError::Taken(account.to_string())),
+            Err(e) => Err(e),
+        }
     }
 
-    /// Reads the password of `nickname` back.
-    pub fn read(&self, nickname: &str) -> Result<Zeroizing<String>, KeychainError> {
-        read_from(&self.entry(nickname)?)
+    /// Reads the password stored under `account`.
+    pub fn read(&self, account: &str) -> Result<Zeroizing<String>, KeychainError> {
+        read_from(&self.entry(account)?)
     }
 
-    /// Deletes the entry of `nickname`; a missing entry is not an error.
-    pub fn delete(&self, nickname: &str) -> Result<(), KeychainError> {
-        delete_in(&self.entry(nickname)?)
+    /// Deletes the entry of `account`; a missing entry is not an error.
+    pub fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        delete_in(&self.entry(account)?)
     }
 }
 
@@ -164,6 +226,24 @@ mod tests {
         k.delete("Billing").unwrap();
         assert_eq!(k.read("Billing").unwrap_err(), KeychainError::NotFound);
         k.delete("Billing").unwrap();
+    }
+
+    #[test]
+    fn another_password_under_the_account_is_never_replaced() {
+        let k = mock_keychain();
+        k.store("Billing (AB12CD34)", "pw-1").unwrap();
+        k.store("Billing (AB12CD34)", "pw-1").unwrap();
+        let err = k.store("Billing (AB12CD34)", "pw-2").unwrap_err();
+        assert_eq!(err, KeychainError::Taken("Billing (AB12CD34)".into()));
+        assert_eq!(k.read("Billing (AB12CD34)").unwrap().as_str(), "pw-1");
+    }
+
+    #[test]
+    fn accounts_carry_the_fingerprint() {
+        assert_eq!(
+            account_for("Billing API", "3f:a2:c9:01:77:00"),
+            "Billing API (3FA2C901)"
+        );
     }
 
     #[test]

@@ -17,8 +17,12 @@ use serde::{Deserialize, Serialize};
 
 pub use record::{replacement_nickname, Record, Status};
 
+use crate::engine::Nickname;
+
 /// The list file's format; a file with a higher number is never touched.
-pub const FORMAT: u32 = 1;
+/// 2: the keychain account of each certificate (1 had a yes/no, read and
+/// upgraded).
+pub const FORMAT: u32 = 2;
 pub const LIST_NAME: &str = "certificates.json";
 pub const SETTINGS_NAME: &str = "settings.json";
 /// The folder under the system's app-data folder (Tauri's identifier).
@@ -26,12 +30,16 @@ pub const APP_FOLDER: &str = "org.authcert.authcert";
 /// Overrides the folder: for tests and portable use.
 pub const DATA_DIR_VAR: &str = "AUTHCERT_DATA_DIR";
 pub const DEFAULT_REMINDER_DAYS: u32 = 30;
+pub const MIN_REMINDER_DAYS: u32 = 1;
 pub const MAX_REMINDER_DAYS: u32 = 365;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("AuthCert found no app-data folder on this system for its list of certificates; set {DATA_DIR_VAR} to a folder.")]
     NoDataDir,
+    /// The list could not be opened when the program started (the reason).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("The list of certificates ({}) could not be read: {}. Check that you may read it; nothing was changed.", .path.display(), plain_io(.source))]
     Unreadable { path: PathBuf, source: io::Error },
     #[error("The list of certificates ({}) could not be saved: {}. Nothing in it was changed.", .path.display(), plain_io(.source))]
@@ -42,6 +50,12 @@ pub enum StoreError {
         "No certificate with this fingerprint is in the list (it may have been removed meanwhile)."
     )]
     NotFound,
+    #[error("A certificate named “{0}” was added to the list meanwhile (by another AuthCert window or the command line); names are compared ignoring case. This one was not kept: make a new one with another nickname.")]
+    Duplicate(String),
+    #[error("This certificate is already in the list, as “{0}”.")]
+    AlreadyListed(String),
+    #[error("The public certificate of “{0}” is damaged in the list; remove it from the list and add it again.")]
+    Damaged(String),
     #[error("Reminder window: {0}")]
     ReminderDays(String),
 }
@@ -166,7 +180,7 @@ impl Store {
                     found: v.format,
                 })
             }
-            Ok(_) => match serde_json::from_slice::<ListFile>(&bytes) {
+            Ok(v) => match parse_list(&bytes, v.format) {
                 Ok(file) => {
                     let mut records = file.certificates;
                     sort(&mut records);
@@ -224,7 +238,31 @@ impl Store {
         atomic::replace_crashing_after(&self.dir, LIST_NAME, &bytes, crash).map_err(unwritable)
     }
 
-    /// Records a saved certificate (again, if its fingerprint is listed).
+    /// Records a new certificate, if its nickname is free (compared as the
+    /// form compares them) and its fingerprint is not listed yet: checked
+    /// under the lock, so two processes cannot both take one nickname.
+    pub fn add_new(&self, record: Record) -> Result<Option<Damaged>, StoreError> {
+        self.change(|records| {
+            if let Some(same) = records
+                .iter()
+                .find(|r| r.sha256_fingerprint == record.sha256_fingerprint)
+            {
+                return Err(StoreError::AlreadyListed(same.nickname.clone()));
+            }
+            let key = Nickname::uniqueness_key_of(&record.nickname);
+            if records
+                .iter()
+                .any(|r| Nickname::uniqueness_key_of(&r.nickname) == key)
+            {
+                return Err(StoreError::Duplicate(record.nickname.clone()));
+            }
+            records.push(record);
+            Ok(())
+        })
+        .map(|((), damaged)| damaged)
+    }
+
+    /// Records a certificate (again, if its fingerprint is listed).
     pub fn add(&self, record: Record) -> Result<Option<Damaged>, StoreError> {
         self.change(|records| {
             records.retain(|r| r.sha256_fingerprint != record.sha256_fingerprint);
@@ -243,13 +281,19 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    pub fn set_in_keychain(&self, fingerprint: &str, stored: bool) -> Result<Record, StoreError> {
+    /// Records where the certificate's password is in the keychain (None:
+    /// not there).
+    pub fn set_keychain_account(
+        &self,
+        fingerprint: &str,
+        account: Option<String>,
+    ) -> Result<Record, StoreError> {
         self.change(|records| {
             let r = records
                 .iter_mut()
                 .find(|r| r.sha256_fingerprint == fingerprint)
                 .ok_or(StoreError::NotFound)?;
-            r.in_keychain = stored;
+            r.keychain_account = account;
             Ok(r.clone())
         })
         .map(|(r, _)| r)
@@ -272,14 +316,14 @@ impl Store {
         std::fs::read(self.dir.join(SETTINGS_NAME))
             .ok()
             .and_then(|b| serde_json::from_slice::<Settings>(&b).ok())
-            .filter(|s| (1..=MAX_REMINDER_DAYS).contains(&s.reminder_days))
+            .filter(|s| (MIN_REMINDER_DAYS..=MAX_REMINDER_DAYS).contains(&s.reminder_days))
             .unwrap_or_default()
     }
 
     pub fn set_reminder_days(&self, days: u32) -> Result<Settings, StoreError> {
-        if !(1..=MAX_REMINDER_DAYS).contains(&days) {
+        if !(MIN_REMINDER_DAYS..=MAX_REMINDER_DAYS).contains(&days) {
             return Err(StoreError::ReminderDays(format!(
-                "choose a whole number of days from 1 to {MAX_REMINDER_DAYS}; {days} is outside."
+                "choose a whole number of days from {MIN_REMINDER_DAYS} to {MAX_REMINDER_DAYS}; {days} is outside."
             )));
         }
         let settings = Settings {
@@ -299,6 +343,18 @@ impl Store {
         })?;
         Ok(settings)
     }
+}
+
+/// The list in the current format, from a file of format `format` or older.
+fn parse_list(bytes: &[u8], format: u32) -> serde_json::Result<ListFile> {
+    if format >= FORMAT {
+        return serde_json::from_slice(bytes);
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)?;
+    if let Some(records) = value["certificates"].as_array_mut() {
+        records.iter_mut().for_each(Record::upgrade_format_1);
+    }
+    serde_json::from_value(value)
 }
 
 fn sort(records: &mut [Record]) {

@@ -31,12 +31,20 @@ pub struct Record {
     pub certificate_pem: String,
     /// Where the `.p12` file was saved.
     pub file: String,
-    pub in_keychain: bool,
+    /// The keychain account holding this certificate's password (service
+    /// `AuthCert`), if it is stored there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keychain_account: Option<String>,
     pub recorded_at: Timestamp,
 }
 
 impl Record {
-    pub fn new(facts: &Facts, file: &Path, in_keychain: bool, now: Timestamp) -> Record {
+    pub fn new(
+        facts: &Facts,
+        file: &Path,
+        keychain_account: Option<String>,
+        now: Timestamp,
+    ) -> Record {
         Record {
             sha256_fingerprint: facts.sha256_fingerprint.clone(),
             nickname: facts.nickname.clone(),
@@ -52,8 +60,27 @@ impl Record {
             encryption: facts.encryption,
             certificate_pem: facts.certificate_pem(),
             file: file.display().to_string(),
-            in_keychain,
+            keychain_account,
             recorded_at: now,
+        }
+    }
+
+    /// Whether the password is in the keychain.
+    pub fn in_keychain(&self) -> bool {
+        self.keychain_account.is_some()
+    }
+
+    /// Format 1 said only whether the password was in the keychain, whose
+    /// entry was then named by the nickname: the record in format 2.
+    pub(crate) fn upgrade_format_1(record: &mut serde_json::Value) {
+        let Some(fields) = record.as_object_mut() else {
+            return;
+        };
+        let stored = fields.remove("inKeychain") == Some(serde_json::Value::Bool(true));
+        if stored {
+            if let Some(nickname) = fields.get("nickname").cloned() {
+                fields.insert("keychainAccount".into(), nickname);
+            }
         }
     }
 

@@ -20,7 +20,7 @@ fn record(n: usize, not_after: &str) -> Record {
         encryption: Encryption::Aes256,
         certificate_pem: String::new(),
         file: format!("/tmp/cert-{n}.p12"),
-        in_keychain: false,
+        keychain_account: None,
         recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
     }
 }
@@ -43,7 +43,7 @@ fn a_missing_folder_is_an_empty_list_and_is_created_on_write() {
     store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
     assert_eq!(names(&store), ["Cert 1"]);
     let text = fs::read_to_string(store.list_path()).unwrap();
-    assert!(text.contains("\"format\": 1"), "{text}");
+    assert!(text.contains("\"format\": 2"), "{text}");
 }
 
 #[test]
@@ -58,15 +58,20 @@ fn records_come_back_sorted_by_expiry_and_change_by_fingerprint() {
     store.add(record(3, "2027-01-01T00:00:00Z")).unwrap();
     assert_eq!(store.load().unwrap().records.len(), 3);
 
-    let r = store.set_in_keychain("FP:0003", true).unwrap();
-    assert!(r.in_keychain);
-    assert!(store.get("FP:0003").unwrap().in_keychain);
+    let r = store
+        .set_keychain_account("FP:0003", Some("Cert 3 (00000003)".into()))
+        .unwrap();
+    assert!(r.in_keychain());
+    assert_eq!(
+        store.get("FP:0003").unwrap().keychain_account.as_deref(),
+        Some("Cert 3 (00000003)")
+    );
     assert_eq!(store.remove("FP:0002").unwrap().nickname, "Cert 2");
     assert_eq!(names(&store), ["Cert 3", "Cert 1"]);
     assert!(matches!(store.remove("FP:0002"), Err(StoreError::NotFound)));
     assert!(matches!(store.get("nope"), Err(StoreError::NotFound)));
     assert!(matches!(
-        store.set_in_keychain("nope", true),
+        store.set_keychain_account("nope", None),
         Err(StoreError::NotFound)
     ));
 }
@@ -148,11 +153,15 @@ fn a_damaged_file_found_while_adding_is_reported_and_the_record_kept() {
 fn a_newer_format_is_never_touched() {
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::at(tmp.path());
-    let newer = br#"{"format": 2, "certificates": "something new"}"#;
+    let newer = format!(
+        r#"{{"format": {}, "certificates": "something new"}}"#,
+        FORMAT + 1
+    );
+    let newer = newer.as_bytes();
     fs::write(store.list_path(), newer).unwrap();
     let err = store.load().unwrap_err();
     assert!(
-        matches!(err, StoreError::NewerFormat { found: 2, .. }),
+        matches!(err, StoreError::NewerFormat { found, .. } if found == FORMAT + 1),
         "{err}"
     );
     assert!(err.to_string().contains("newer AuthCert"));
@@ -209,4 +218,42 @@ fn settings_default_and_persist_and_refuse_out_of_range() {
     assert_eq!(store.settings().reminder_days, 10);
     fs::write(tmp.path().join(SETTINGS_NAME), b"{broken").unwrap();
     assert_eq!(store.settings().reminder_days, DEFAULT_REMINDER_DAYS);
+}
+
+#[test]
+fn a_new_nickname_is_taken_once_under_the_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path());
+    store.add_new(record(1, "2027-01-01T00:00:00Z")).unwrap();
+    // Same nickname in another case and spacing, another certificate.
+    let mut clash = record(2, "2027-01-01T00:00:00Z");
+    clash.nickname = "  CERT 1 ".into();
+    match store.add_new(clash) {
+        Err(StoreError::Duplicate(name)) => assert_eq!(name, "  CERT 1 "),
+        other => panic!("{other:?}"),
+    }
+    // The same certificate twice.
+    match store.add_new(record(1, "2027-01-01T00:00:00Z")) {
+        Err(StoreError::AlreadyListed(name)) => assert_eq!(name, "Cert 1"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(names(&store), ["Cert 1"]);
+}
+
+#[test]
+fn a_format_1_list_is_read_and_its_keychain_entries_named_by_nickname() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path());
+    let mut old = serde_json::to_value(record(1, "2027-01-01T00:00:00Z")).unwrap();
+    old["inKeychain"] = serde_json::Value::Bool(true);
+    let file = serde_json::json!({"format": 1, "certificates": [old]});
+    fs::write(store.list_path(), serde_json::to_vec(&file).unwrap()).unwrap();
+    let r = store.get("FP:0001").unwrap();
+    assert_eq!(r.keychain_account.as_deref(), Some("Cert 1"));
+    // Written back as format 2, with the account.
+    store.add(record(2, "2027-02-01T00:00:00Z")).unwrap();
+    let text = fs::read_to_string(store.list_path()).unwrap();
+    assert!(text.contains("\"format\": 2"), "{text}");
+    assert!(text.contains("\"keychainAccount\": \"Cert 1\""), "{text}");
+    assert!(!text.contains("inKeychain"), "{text}");
 }

@@ -1,0 +1,560 @@
+//! The pending certificate's life, owned in one place for the window and
+//! the command line alike:
+//!
+//! ```text
+//! Idle ─make→ Generating ─→ Ready ─save→ Saved (secrets wiped)
+//!                             │  keep / unkeep (keychain), confirm
+//!                             └─discard→ Idle (secrets wiped, entry deleted)
+//! ```
+//!
+//! The state sits behind one mutex that is held for moments only: never
+//! across key generation, PBKDF2, file I/O or a keychain call. An operation
+//! that does slow work marks the certificate busy, does the work with the
+//! lock released, then records the outcome; a second operation meanwhile is
+//! refused (or, for `discard`, waits), so keep, unkeep, save and discard are
+//! atomic with respect to each other. A guard clears the mark if the work
+//! fails or panics, so a panic never loses a certificate nor leaves it
+//! stuck, and the lock is taken without regard to poisoning (the state is
+//! whole at every point a panic could happen).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use jiff::Timestamp;
+use zeroize::Zeroizing;
+
+use crate::engine::{
+    self, Clock, Facts, FieldError, InvalidRequest, IssueError, Issued, RawRequest, Request, Spares,
+};
+use crate::keychain::{self, KeychainError, Keychains};
+use crate::save::{self, SaveError, WriteNewError};
+use crate::store::{Record, Store, StoreError};
+
+/// Why an operation on the pending certificate was refused or failed. The
+/// texts say what to do next and never carry a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum LifeError {
+    #[error("{0}")]
+    Invalid(InvalidRequest),
+    #[error("A certificate is already being generated; wait for it to finish.")]
+    Generating,
+    #[error("A certificate is waiting to be downloaded. Download it, or close its screen to discard it, before generating another.")]
+    Pending,
+    #[error("The certificate is busy ({0}); wait a moment and try again.")]
+    Busy(&'static str),
+    #[error("There is no certificate to download: generate one first.")]
+    Nothing,
+    #[error("This certificate was already downloaded to {0}. Its password and private key have been wiped, so it cannot be downloaded again.")]
+    AlreadySaved(String),
+    #[error("Download the certificate first; its public part can be exported after that.")]
+    NotSaved,
+    #[error("Tick “I have saved the password” first: without the password the file cannot be opened, and it is shown only once.")]
+    NotConfirmed,
+    #[error("The certificate was discarded while it was being made.")]
+    Discarded,
+    #[error("The certificate could not be generated: {0}")]
+    Issue(#[from] IssueError),
+    #[error("{0}")]
+    Keychain(#[from] KeychainError),
+    #[error(
+        "The file was not saved: {0} The certificate is still here; you can download it again."
+    )]
+    Save(SaveError),
+    #[error("The file was not saved: it was written, but failed its check when read back ({0}), and has been removed. The certificate is still here; you can download it again.")]
+    SelfCheck(IssueError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("AuthCert hit an internal error ({0}). Nothing was lost: the certificate is still here; try again.")]
+    Internal(String),
+}
+
+impl LifeError {
+    /// The refused fields, for the form.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            LifeError::Invalid(invalid) => &invalid.errors,
+            _ => &[],
+        }
+    }
+}
+
+/// What the one-time screen (or the command line) shows once a certificate
+/// is made. The password is a copy, wiped when this is dropped.
+pub struct Made {
+    pub password: Zeroizing<String>,
+    pub facts: Facts,
+    /// A damaged list found (and kept aside) on the way.
+    pub list_notice: Option<String>,
+}
+
+impl std::fmt::Debug for Made {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Made")
+            .field("password", &"<redacted>")
+            .field("facts", &self.facts)
+            .finish()
+    }
+}
+
+/// A saved certificate.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub path: PathBuf,
+    pub keychain_account: Option<String>,
+    /// A damaged list found (and kept aside) while recording it.
+    pub list_notice: Option<String>,
+}
+
+/// Where the password was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub account: String,
+}
+
+impl Kept {
+    /// "Stored in the …: service “AuthCert”, account “…”."
+    pub fn message(&self) -> String {
+        format!(
+            "Stored in the {}: service “{}”, account “{}”.",
+            keychain::system_name(),
+            keychain::SERVICE,
+            self.account
+        )
+    }
+}
+
+/// What a slow operation is doing, for the "busy" message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Work {
+    Keychain,
+    Saving,
+}
+
+impl Work {
+    fn words(self) -> &'static str {
+        match self {
+            Work::Keychain => "the keychain is being updated",
+            Work::Saving => "it is being saved",
+        }
+    }
+}
+
+struct ReadyCert {
+    /// Shared with a running operation; the secrets are wiped when the
+    /// last holder lets go.
+    issued: Arc<Issued>,
+    keychain_account: Option<String>,
+    confirmed: bool,
+    busy: Option<Work>,
+}
+
+enum State {
+    Idle,
+    Generating { abandoned: bool },
+    Ready(ReadyCert),
+    Saved { facts: Box<Facts>, saved: Saved },
+}
+
+/// The owner of one window's (or one command's) pending certificate.
+pub struct Pending {
+    state: Mutex<State>,
+    /// Signalled whenever a slow operation ends.
+    settled: Condvar,
+    spares: Spares,
+    keychains: Keychains,
+    store: Result<Store, String>,
+}
+
+impl Pending {
+    /// `store` is the list (or why there is none: nothing can be saved then).
+    pub fn new(store: Result<Store, String>, keychains: Keychains, spares: Spares) -> Pending {
+        Pending {
+            state: Mutex::new(State::Idle),
+            settled: Condvar::new(),
+            spares,
+            keychains,
+            store,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every change under the lock is a plain assignment, so a panic
+        // elsewhere never leaves a half-changed state behind.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn store(&self) -> Result<&Store, LifeError> {
+        self.store
+            .as_ref()
+            .map_err(|e| LifeError::Store(StoreError::Unavailable(e.clone())))
+    }
+
+    pub fn spares(&self) -> &Spares {
+        &self.spares
+    }
+
+    pub fn keychains(&self) -> &Keychains {
+        &self.keychains
+    }
+
+    /// The nicknames in the list (read afresh) and the one waiting here.
+    fn taken_nicknames(&self) -> Result<(Vec<String>, Option<String>), LifeError> {
+        let loaded = self.store()?.load()?;
+        let mut names: Vec<String> = loaded.records.into_iter().map(|r| r.nickname).collect();
+        if let Some(waiting) = self.pending_nickname() {
+            names.push(waiting);
+        }
+        Ok((names, loaded.damaged.map(|d| d.message())))
+    }
+
+    fn parse(
+        &self,
+        raw: &RawRequest,
+        clock: &Clock,
+        taken: &[String],
+    ) -> Result<Request, LifeError> {
+        Request::parse(raw, clock.today(), taken.iter().map(String::as_str))
+            .map_err(LifeError::Invalid)
+    }
+
+    /// The form's refusals under today's rules (none: it can be generated).
+    pub fn validate(&self, raw: &RawRequest, clock: &Clock) -> Result<Vec<FieldError>, LifeError> {
+        let (taken, _) = self.taken_nicknames()?;
+        match self.parse(raw, clock, &taken) {
+            Ok(_) => Ok(Vec::new()),
+            Err(LifeError::Invalid(invalid)) => Ok(invalid.errors),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The nickname of a certificate made and not yet saved.
+    pub fn pending_nickname(&self) -> Option<String> {
+        match &*self.lock() {
+            State::Ready(r) => Some(r.issued.facts.nickname.clone()),
+            _ => None,
+        }
+    }
+
+    /// Whether leaving now would lose a certificate (or one being made).
+    pub fn has_pending(&self) -> bool {
+        matches!(
+            &*self.lock(),
+            State::Ready(_) | State::Generating { abandoned: false }
+        )
+    }
+
+    /// Makes a certificate: parses the choices against the list, takes the
+    /// key made ahead (or makes one), issues and checks the file.
+    pub fn make(&self, raw: &RawRequest, clock: &Clock) -> Result<Made, LifeError> {
+        // The list first: its nicknames are taken, and a list that cannot be
+        // read stops us before a key is made.
+        let (taken, list_notice) = self.taken_nicknames()?;
+        let request = {
+            let mut state = self.lock();
+            match &*state {
+                State::Generating { abandoned: false } => return Err(LifeError::Generating),
+                State::Ready(_) => return Err(LifeError::Pending),
+                _ => {}
+            }
+            let request = self.parse(raw, clock, &taken)?;
+            *state = State::Generating { abandoned: false };
+            request
+        };
+        let mut guard = Guard::new(self, |state| {
+            if matches!(state, State::Generating { .. }) {
+                *state = State::Idle;
+            }
+        });
+        crate::hooks::panic_point("make");
+        let key = self.spares.take(request.signing())?;
+        let issued = engine::issue_with_key(&request, clock, key)?;
+        let made = self.finish_make(issued, list_notice);
+        guard.done();
+        made
+    }
+
+    /// Ends a generation with its certificate, unless it was discarded
+    /// meanwhile (then the certificate is dropped, which wipes it).
+    fn finish_make(&self, issued: Issued, list_notice: Option<String>) -> Result<Made, LifeError> {
+        let made = Made {
+            password: Zeroizing::new(issued.password.expose().to_string()),
+            facts: issued.facts.clone(),
+            list_notice,
+        };
+        {
+            let mut state = self.lock();
+            if !matches!(&*state, State::Generating { abandoned: false }) {
+                *state = State::Idle;
+                return Err(LifeError::Discarded);
+            }
+            *state = State::Ready(ReadyCert {
+                issued: Arc::new(issued),
+                keychain_account: None,
+                confirmed: false,
+                busy: None,
+            });
+        }
+        // The form is closed: the spares of other key types are not needed.
+        self.spares.clear();
+        Ok(made)
+    }
+
+    /// Marks the waiting certificate busy with `work`; returns what the work
+    /// needs. Refused unless a certificate waits and nothing else runs (and,
+    /// to save it, unless the admin has confirmed saving the password).
+    fn begin(&self, work: Work) -> Result<(Arc<Issued>, Option<String>), LifeError> {
+        let mut state = self.lock();
+        let ready = ready_mut(&mut state)?;
+        if work == Work::Saving && !ready.confirmed {
+            return Err(LifeError::NotConfirmed);
+        }
+        if let Some(other) = ready.busy {
+            return Err(LifeError::Busy(other.words()));
+        }
+        ready.busy = Some(work);
+        Ok((ready.issued.clone(), ready.keychain_account.clone()))
+    }
+
+    /// Stores the waiting certificate's password in the keychain, under an
+    /// account of its own (`keychain::account_for`).
+    pub fn keep(&self) -> Result<Kept, LifeError> {
+        let (issued, already) = self.begin(Work::Keychain)?;
+        let mut guard = Guard::new(self, clear_busy);
+        if let Some(account) = already {
+            return Ok(Kept { account });
+        }
+        crate::hooks::panic_point("keep");
+        let account =
+            keychain::account_for(&issued.facts.nickname, &issued.facts.sha256_fingerprint);
+        self.keychains
+            .open()?
+            .store(&account, issued.password.expose())?;
+        drop(issued);
+        let mut state = self.lock();
+        if let Ok(ready) = ready_mut(&mut state) {
+            ready.keychain_account = Some(account.clone());
+            ready.busy = None;
+        }
+        guard.done();
+        Ok(Kept { account })
+    }
+
+    /// Deletes the waiting certificate's password from the keychain again.
+    pub fn unkeep(&self) -> Result<(), LifeError> {
+        let (issued, account) = self.begin(Work::Keychain)?;
+        drop(issued);
+        let mut guard = Guard::new(self, clear_busy);
+        crate::hooks::panic_point("unkeep");
+        if let Some(account) = &account {
+            self.keychains.open()?.delete(account)?;
+        }
+        let mut state = self.lock();
+        if let Ok(ready) = ready_mut(&mut state) {
+            ready.keychain_account = None;
+            ready.busy = None;
+        }
+        guard.done();
+        Ok(())
+    }
+
+    /// Records that the admin has confirmed saving the password: `save` is
+    /// refused until then.
+    pub fn confirm_saved(&self, confirmed: bool) -> Result<(), LifeError> {
+        let mut state = self.lock();
+        ready_mut(&mut state)?.confirmed = confirmed;
+        Ok(())
+    }
+
+    /// Refuses early what `save` would refuse (before a dialog opens), and
+    /// gives the suggested file name.
+    pub fn check_savable(&self, extension: &str) -> Result<String, LifeError> {
+        let mut state = self.lock();
+        let ready = ready_mut(&mut state)?;
+        if !ready.confirmed {
+            return Err(LifeError::NotConfirmed);
+        }
+        if let Some(work) = ready.busy {
+            return Err(LifeError::Busy(work.words()));
+        }
+        Ok(crate::filename::suggested(
+            &ready.issued.facts.nickname,
+            extension,
+        ))
+    }
+
+    /// Saves the waiting certificate at `path`: written atomically (never
+    /// over a file), read back and opened with its password, then recorded
+    /// in the list with its nickname checked once more under the list's
+    /// lock. Only then are the password and the key wiped. On any failure
+    /// nothing is left at `path` and the certificate still waits.
+    pub fn save(&self, path: &Path) -> Result<Saved, LifeError> {
+        let (issued, keychain_account) = self.begin(Work::Saving)?;
+        let mut guard = Guard::new(self, clear_busy);
+        let store = self.store()?;
+        crate::hooks::panic_point("save");
+        save::write_new(path, &issued.p12, |bytes| {
+            engine::pkcs12::check(
+                bytes,
+                &issued.password,
+                &issued.facts.nickname,
+                &issued.facts.certificate_der,
+            )
+        })
+        .map_err(|e| match e {
+            WriteNewError::Save(s) => LifeError::Save(s),
+            WriteNewError::Verify(v) => LifeError::SelfCheck(v),
+        })?;
+        // The path as the admin will look for it later.
+        let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let record = Record::new(
+            &issued.facts,
+            &shown,
+            keychain_account.clone(),
+            Timestamp::now(),
+        );
+        let damaged = match store.add_new(record) {
+            Ok(damaged) => damaged,
+            Err(e) => {
+                // A file the list does not know could expire unnoticed.
+                let _ = std::fs::remove_file(path);
+                return Err(e.into());
+            }
+        };
+        let saved = Saved {
+            path: shown,
+            keychain_account,
+            list_notice: damaged.map(|d| d.message()),
+        };
+        {
+            let mut state = self.lock();
+            *state = State::Saved {
+                facts: Box::new(issued.facts.clone()),
+                saved: saved.clone(),
+            };
+            guard.done();
+        }
+        // The last holder: dropping it wipes the password and the file's bytes.
+        drop(issued);
+        Ok(saved)
+    }
+
+    /// Takes back a certificate just saved (the command line, when the
+    /// password it must print cannot be printed): its file, its record and
+    /// its keychain entry go.
+    pub fn retract(&self) -> Result<(), LifeError> {
+        let (facts, saved) = {
+            let mut state = self.lock();
+            match &*state {
+                State::Saved { facts, saved } => {
+                    let taken = ((**facts).clone(), saved.clone());
+                    *state = State::Idle;
+                    taken
+                }
+                _ => return Err(LifeError::NotSaved),
+            }
+        };
+        let _ = std::fs::remove_file(&saved.path);
+        let _ = self.store()?.remove(&facts.sha256_fingerprint);
+        if let Some(account) = &saved.keychain_account {
+            let _ = self.keychains.open().and_then(|k| k.delete(account));
+        }
+        Ok(())
+    }
+
+    /// A copy of the waiting certificate's password (for the clipboard).
+    pub fn password(&self) -> Result<Zeroizing<String>, LifeError> {
+        let mut state = self.lock();
+        let ready = ready_mut(&mut state)?;
+        Ok(Zeroizing::new(ready.issued.password.expose().to_string()))
+    }
+
+    /// The public facts of the saved certificate, and where it went.
+    pub fn saved(&self) -> Result<(Facts, Saved), LifeError> {
+        match &*self.lock() {
+            State::Saved { facts, saved } => Ok(((**facts).clone(), saved.clone())),
+            _ => Err(LifeError::NotSaved),
+        }
+    }
+
+    /// Forgets the waiting certificate: its secrets are wiped and a keychain
+    /// entry stored for it is deleted. Waits for a running keychain call or
+    /// save to finish first (a save that finishes leaves nothing to
+    /// discard). A certificate being made is dropped when it is done.
+    pub fn discard(&self) {
+        let taken = {
+            let mut state = self.lock();
+            loop {
+                match &mut *state {
+                    State::Ready(ReadyCert { busy: Some(_), .. }) => {
+                        state = self.settled.wait(state).unwrap_or_else(|p| p.into_inner());
+                    }
+                    State::Generating { abandoned } => {
+                        *abandoned = true;
+                        break None;
+                    }
+                    State::Ready(_) => break Some(std::mem::replace(&mut *state, State::Idle)),
+                    State::Idle | State::Saved { .. } => {
+                        *state = State::Idle;
+                        break None;
+                    }
+                }
+            }
+        };
+        if let Some(State::Ready(ready)) = taken {
+            if let Some(account) = &ready.keychain_account {
+                let _ = self.keychains.open().and_then(|k| k.delete(account));
+            }
+            // Dropping `ready` wipes the password and the key.
+        }
+    }
+}
+
+/// The waiting certificate, or why there is none.
+fn ready_mut(state: &mut State) -> Result<&mut ReadyCert, LifeError> {
+    match state {
+        State::Ready(ready) => Ok(ready),
+        State::Saved { saved, .. } => {
+            Err(LifeError::AlreadySaved(saved.path.display().to_string()))
+        }
+        State::Generating { abandoned: false } => Err(LifeError::Generating),
+        State::Generating { .. } | State::Idle => Err(LifeError::Nothing),
+    }
+}
+
+fn clear_busy(state: &mut State) {
+    if let State::Ready(ready) = state {
+        ready.busy = None;
+    }
+}
+
+/// Undoes an operation's mark on the state unless `done` is called: on an
+/// early return and on a panic alike. Either way, waiters are woken.
+struct Guard<'a> {
+    pending: &'a Pending,
+    undo: Option<fn(&mut State)>,
+}
+
+impl<'a> Guard<'a> {
+    fn new(pending: &'a Pending, undo: fn(&mut State)) -> Guard<'a> {
+        Guard {
+            pending,
+            undo: Some(undo),
+        }
+    }
+
+    fn done(&mut self) {
+        self.undo = None;
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        if let Some(undo) = self.undo.take() {
+            undo(&mut self.pending.lock());
+        }
+        self.pending.settled.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests;

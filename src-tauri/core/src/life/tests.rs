@@ -1,0 +1,299 @@
+use std::sync::Arc;
+use std::thread;
+
+use keyring_core::{mock, CredentialStore};
+
+use super::*;
+use crate::engine::request::EndDateRange;
+
+fn mock_keychains() -> (Keychains, Arc<CredentialStore>) {
+    let store: Arc<CredentialStore> = mock::Store::new().unwrap();
+    (Keychains::Fixed(store.clone()), store)
+}
+
+struct World {
+    dir: tempfile::TempDir,
+    keychains: Keychains,
+}
+
+impl World {
+    fn new() -> World {
+        World {
+            dir: tempfile::tempdir().unwrap(),
+            keychains: mock_keychains().0,
+        }
+    }
+
+    fn store(&self) -> Store {
+        Store::at(self.dir.path().join("data"))
+    }
+
+    fn pending(&self) -> Pending {
+        Pending::new(Ok(self.store()), self.keychains.clone(), Spares::new())
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn stored(&self, account: &str) -> Option<String> {
+        self.keychains
+            .open()
+            .unwrap()
+            .read(account)
+            .ok()
+            .map(|p| p.to_string())
+    }
+}
+
+fn raw(nickname: &str) -> RawRequest {
+    let clock = Clock::system();
+    RawRequest {
+        nickname: nickname.into(),
+        end_date: EndDateRange::default_end(clock.today(), None).to_string(),
+        key_type: Some("ecdsa-p256".into()),
+        ..RawRequest::default()
+    }
+}
+
+fn make(p: &Pending, nickname: &str) -> Made {
+    p.make(&raw(nickname), &Clock::system()).unwrap()
+}
+
+#[test]
+fn made_kept_confirmed_saved_then_wiped() {
+    let w = World::new();
+    let p = w.pending();
+    assert!(!p.has_pending());
+    let made = make(&p, "Life");
+    assert!(p.has_pending());
+    assert_eq!(p.pending_nickname().as_deref(), Some("Life"));
+    assert_eq!(p.password().unwrap().as_str(), made.password.as_str());
+
+    let kept = p.keep().unwrap();
+    let account = keychain::account_for("Life", &made.facts.sha256_fingerprint);
+    assert_eq!(kept.account, account);
+    assert_eq!(w.stored(&account).as_deref(), Some(made.password.as_str()));
+
+    let target = w.path("life.p12");
+    assert!(matches!(p.save(&target), Err(LifeError::NotConfirmed)));
+    assert!(!target.exists());
+    p.confirm_saved(true).unwrap();
+    let saved = p.save(&target).unwrap();
+    assert!(target.is_file());
+    assert_eq!(saved.keychain_account.as_deref(), Some(account.as_str()));
+    assert!(!p.has_pending());
+
+    // The secrets are gone; the public facts stay.
+    assert!(matches!(p.password(), Err(LifeError::AlreadySaved(_))));
+    assert!(matches!(
+        p.save(&w.path("again.p12")),
+        Err(LifeError::AlreadySaved(_))
+    ));
+    assert!(matches!(p.keep(), Err(LifeError::AlreadySaved(_))));
+    let (facts, _) = p.saved().unwrap();
+    assert_eq!(facts.nickname, "Life");
+
+    // Recorded, with the account of its own.
+    let listed = w.store().get(&facts.sha256_fingerprint).unwrap();
+    assert_eq!(listed.keychain_account.as_deref(), Some(account.as_str()));
+    assert_eq!(w.stored(&account).as_deref(), Some(made.password.as_str()));
+}
+
+#[test]
+fn out_of_order_calls_are_refused_with_the_next_step() {
+    let w = World::new();
+    let p = w.pending();
+    assert!(matches!(p.keep(), Err(LifeError::Nothing)));
+    assert!(matches!(p.save(&w.path("x.p12")), Err(LifeError::Nothing)));
+    assert!(matches!(p.confirm_saved(true), Err(LifeError::Nothing)));
+    assert!(matches!(p.saved(), Err(LifeError::NotSaved)));
+    make(&p, "Order");
+    let again = p.make(&raw("Other"), &Clock::system()).unwrap_err();
+    assert!(matches!(again, LifeError::Pending), "{again}");
+    // The waiting nickname is taken for a second form too.
+    let errors = p.validate(&raw("order"), &Clock::system()).unwrap();
+    assert!(errors[0].message.contains("already exists"), "{errors:?}");
+}
+
+#[test]
+fn discard_wipes_and_deletes_its_keychain_entry_only() {
+    let w = World::new();
+    let p = w.pending();
+    let made = make(&p, "Discard me");
+    let account = p.keep().unwrap().account;
+    // An unrelated entry under the nickname alone (a format-1 certificate).
+    w.keychains
+        .open()
+        .unwrap()
+        .store("Discard me", "older")
+        .unwrap();
+    p.discard();
+    assert!(!p.has_pending());
+    assert_eq!(w.stored(&account), None);
+    assert_eq!(w.stored("Discard me").as_deref(), Some("older"));
+    assert!(matches!(p.password(), Err(LifeError::Nothing)));
+    // The nickname is free again, and a new certificate under it gets an
+    // entry of its own.
+    let second = make(&p, "Discard me");
+    assert_ne!(
+        second.facts.sha256_fingerprint,
+        made.facts.sha256_fingerprint
+    );
+    let second_account = p.keep().unwrap().account;
+    assert_ne!(second_account, account);
+}
+
+#[test]
+fn a_failed_save_keeps_the_certificate_and_leaves_no_file() {
+    let w = World::new();
+    let p = w.pending();
+    let made = make(&p, "Retry");
+    p.confirm_saved(true).unwrap();
+    let gone = w.path("missing/folder/retry.p12");
+    let err = p.save(&gone).unwrap_err();
+    assert!(err.to_string().contains("still here"), "{err}");
+    assert!(p.has_pending());
+    assert_eq!(p.password().unwrap().as_str(), made.password.as_str());
+    // An existing file is never replaced.
+    std::fs::write(w.path("taken.p12"), b"old").unwrap();
+    assert!(p.save(&w.path("taken.p12")).is_err());
+    assert_eq!(std::fs::read(w.path("taken.p12")).unwrap(), b"old");
+    p.save(&w.path("retry.p12")).unwrap();
+}
+
+#[test]
+fn the_same_new_nickname_saved_twice_keeps_one() {
+    let w = World::new();
+    let (a, b) = (w.pending(), w.pending());
+    make(&a, "Twice");
+    make(&b, "twice");
+    a.confirm_saved(true).unwrap();
+    b.confirm_saved(true).unwrap();
+    a.save(&w.path("a.p12")).unwrap();
+    let err = b.save(&w.path("b.p12")).unwrap_err();
+    assert!(
+        matches!(err, LifeError::Store(StoreError::Duplicate(_))),
+        "{err}"
+    );
+    assert!(
+        !w.path("b.p12").exists(),
+        "no file is left for the refused one"
+    );
+    assert_eq!(w.store().load().unwrap().records.len(), 1);
+}
+
+#[test]
+fn an_operation_under_way_makes_the_others_wait_or_refuse() {
+    let w = World::new();
+    let p = Arc::new(w.pending());
+    make(&p, "Busy");
+    p.confirm_saved(true).unwrap();
+    let (issued, _) = p.begin(Work::Keychain).unwrap();
+    drop(issued);
+    for refused in [
+        p.keep().err(),
+        p.unkeep().err(),
+        p.save(&w.path("b.p12")).err(),
+    ] {
+        assert!(matches!(refused, Some(LifeError::Busy(_))), "{refused:?}");
+    }
+    assert!(p.check_savable("p12").is_err());
+    assert!(p.has_pending(), "closing still asks");
+    // discard waits for the operation to end.
+    let waiter = {
+        let p = p.clone();
+        thread::spawn(move || p.discard())
+    };
+    thread::sleep(std::time::Duration::from_millis(50));
+    assert!(p.has_pending(), "not discarded under the operation's feet");
+    {
+        let mut state = p.lock();
+        clear_busy(&mut state);
+    }
+    p.settled.notify_all();
+    waiter.join().unwrap();
+    assert!(!p.has_pending());
+}
+
+#[test]
+fn a_panic_in_the_middle_of_an_operation_loses_nothing() {
+    let w = World::new();
+    let p = Arc::new(w.pending());
+    let made = make(&p, "Panic");
+    p.confirm_saved(true).unwrap();
+    let crashed = {
+        let p = p.clone();
+        thread::spawn(move || {
+            let (_issued, _) = p.begin(Work::Saving).unwrap();
+            let _guard = Guard::new(&p, clear_busy);
+            // Poison the lock too: the state must survive both.
+            let _held = p.lock();
+            panic!("injected");
+        })
+        .join()
+    };
+    assert!(crashed.is_err());
+    assert!(p.has_pending(), "closing still asks");
+    assert_eq!(p.password().unwrap().as_str(), made.password.as_str());
+    p.save(&w.path("after-panic.p12")).unwrap();
+}
+
+#[test]
+fn a_certificate_discarded_while_being_made_is_dropped() {
+    let w = World::new();
+    let p = w.pending();
+    *p.lock() = State::Generating { abandoned: false };
+    assert!(p.has_pending(), "closing asks while a key is made");
+    p.discard();
+    assert!(!p.has_pending(), "then the window may close");
+    let clock = Clock::system();
+    let request = Request::parse(&raw("Abandoned"), clock.today(), []).unwrap();
+    let issued = engine::issue(&request, &clock).unwrap();
+    let result = p.finish_make(issued, None);
+    assert!(matches!(result, Err(LifeError::Discarded)), "{result:?}");
+    assert!(matches!(p.password(), Err(LifeError::Nothing)));
+    // And the next one goes through.
+    make(&p, "Next");
+}
+
+#[test]
+fn retract_takes_back_file_record_and_entry() {
+    let w = World::new();
+    let p = w.pending();
+    let made = make(&p, "Retract");
+    let account = p.keep().unwrap().account;
+    p.confirm_saved(true).unwrap();
+    let target = w.path("retract.p12");
+    p.save(&target).unwrap();
+    p.retract().unwrap();
+    assert!(!target.exists());
+    assert!(w.store().get(&made.facts.sha256_fingerprint).is_err());
+    assert_eq!(w.stored(&account), None);
+    assert!(matches!(p.retract(), Err(LifeError::NotSaved)));
+}
+
+#[test]
+fn a_keychain_failure_says_why_and_changes_nothing() {
+    let (keychains, store) = mock_keychains();
+    let dir = tempfile::tempdir().unwrap();
+    let p = Pending::new(Ok(Store::at(dir.path())), keychains, Spares::new());
+    let made = make(&p, "Denied");
+    let account = keychain::account_for("Denied", &made.facts.sha256_fingerprint);
+    let entry = store.build(keychain::SERVICE, &account, None).unwrap();
+    entry
+        .as_any()
+        .downcast_ref::<mock::Cred>()
+        .unwrap()
+        .set_error(keyring_core::Error::NoStorageAccess("access denied".into()));
+    let err = p.keep().unwrap_err();
+    assert!(
+        matches!(err, LifeError::Keychain(KeychainError::Denied)),
+        "{err}"
+    );
+    assert!(!format!("{err} {err:?}").contains(made.password.as_str()));
+    // Not busy any more: it can be tried again, and the flow goes on.
+    p.keep().unwrap();
+    p.confirm_saved(true).unwrap();
+    p.save(&dir.path().join("denied.p12")).unwrap();
+}

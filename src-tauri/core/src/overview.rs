@@ -1,0 +1,290 @@
+//! What the list of certificates looks like to the admin, for the window's
+//! Home and details and for `authcert list` alike: statuses, dates in the
+//! admin's current time zone (the one the statuses count days in, stated on
+//! screen), the reminder's words. The actions on a listed certificate
+//! (remove, its password from the keychain, a replacement's settings) are
+//! here too, so that no front end repeats a rule.
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::engine::{Choice, Clock};
+use crate::keychain::{self, KeychainError, Keychains};
+use crate::store::{self, Record, Status, Store, StoreError};
+
+/// A moment as the admin reads it: `2027-03-31 23:59:59 CEST`.
+pub fn local_time(t: Timestamp, zone: &TimeZone) -> String {
+    t.to_zoned(zone.clone())
+        .strftime("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}
+
+/// The day of a moment in `zone`: `2027-03-31`.
+pub fn local_day(t: Timestamp, zone: &TimeZone) -> String {
+    t.to_zoned(zone.clone()).date().to_string()
+}
+
+/// The reminder's words, or None when nothing is due: the banner, the
+/// desktop notification and the command line all say this.
+pub fn reminder_text(expiring: usize, expired: usize, days: u32) -> Option<String> {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let text = match (expiring, expired) {
+        (0, 0) => return None,
+        (n, 0) => format!(
+            "{} within {days} days.",
+            plural(n, "certificate expires", "certificates expire")
+        ),
+        (0, m) => format!(
+            "{}.",
+            plural(m, "certificate has expired", "certificates have expired")
+        ),
+        (n, m) => format!(
+            "{} within {days} days and {}.",
+            plural(n, "certificate expires", "certificates expire"),
+            plural(m, "has expired", "have expired")
+        ),
+    };
+    Some(format!(
+        "{text} Replace them before the integrations that use them stop working (open one, then Replace…)."
+    ))
+}
+
+/// One row of Home.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    pub id: String,
+    pub nickname: String,
+    /// The last day of validity, in the admin's current zone.
+    pub expires: String,
+    pub status: Status,
+    pub status_text: String,
+    pub file: String,
+    pub in_keychain: bool,
+}
+
+/// Home: every certificate, soonest expiry first, and the reminder.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Home {
+    pub certificates: Vec<Row>,
+    pub reminder_days: u32,
+    pub expiring: usize,
+    pub expired: usize,
+    /// The banner's and the notification's words, when something is due.
+    pub reminder: Option<String>,
+    /// The zone every date on screen is in, and statuses count days in,
+    /// and the sentence that says so.
+    pub zone: String,
+    pub zone_text: String,
+    pub list_path: String,
+}
+
+impl Home {
+    pub fn of(records: Vec<Record>, reminder_days: u32, clock: &Clock, list_path: String) -> Home {
+        let certificates: Vec<Row> = records
+            .into_iter()
+            .map(|r| {
+                let status = r.status(clock.now, &clock.zone, reminder_days);
+                Row {
+                    status_text: status.text(),
+                    status,
+                    expires: local_day(r.not_after, &clock.zone),
+                    in_keychain: r.in_keychain(),
+                    id: r.sha256_fingerprint,
+                    nickname: r.nickname,
+                    file: r.file,
+                }
+            })
+            .collect();
+        let count =
+            |due: fn(&Status) -> bool| certificates.iter().filter(|r| due(&r.status)).count();
+        let expired = count(|s| matches!(s, Status::Expired { .. }));
+        let expiring = count(|s| matches!(s, Status::Expiring { .. }));
+        Home {
+            reminder: reminder_text(expiring, expired, reminder_days),
+            certificates,
+            reminder_days,
+            expiring,
+            expired,
+            zone_text: format!(
+                "Dates are in your time zone, {}; statuses count days there.",
+                clock.zone_name()
+            ),
+            zone: clock.zone_name(),
+            list_path,
+        }
+    }
+}
+
+/// Everything PRODUCT.md lists for a certificate's details.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Details {
+    pub id: String,
+    pub nickname: String,
+    pub subject: String,
+    pub serial: String,
+    pub sha256_fingerprint: String,
+    pub sha1_thumbprint: String,
+    /// Issued and expiry, in the admin's current zone (`zone`).
+    pub issued: String,
+    pub expires: String,
+    pub zone: String,
+    pub status: Status,
+    pub status_text: String,
+    pub key_type: &'static str,
+    pub signature_hash: &'static str,
+    pub encryption: &'static str,
+    pub file: String,
+    pub file_exists: bool,
+    pub in_keychain: bool,
+    /// Where the password is, in words (or that it is not stored).
+    pub keychain_text: String,
+}
+
+impl Details {
+    pub fn of(r: Record, reminder_days: u32, clock: &Clock) -> Details {
+        let status = r.status(clock.now, &clock.zone, reminder_days);
+        let keychain_text = match &r.keychain_account {
+            Some(account) => keychain::where_stored(account),
+            None => "Password not stored in the keychain".into(),
+        };
+        Details {
+            issued: local_time(r.not_before, &clock.zone),
+            expires: local_time(r.not_after, &clock.zone),
+            zone: clock.zone_name(),
+            status_text: status.text(),
+            status,
+            file_exists: std::path::Path::new(&r.file).is_file(),
+            in_keychain: r.in_keychain(),
+            keychain_text,
+            key_type: r.key_type.label(),
+            signature_hash: r.signature_hash.label(),
+            encryption: r.encryption.label(),
+            id: r.sha256_fingerprint.clone(),
+            sha256_fingerprint: r.sha256_fingerprint,
+            nickname: r.nickname,
+            subject: r.subject,
+            serial: r.serial,
+            sha1_thumbprint: r.sha1_thumbprint,
+            file: r.file,
+        }
+    }
+}
+
+/// The form's starting values for a replacement: the same settings and a
+/// free nickname.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Replacement {
+    pub replaces: String,
+    pub nickname: String,
+    pub key_type: &'static str,
+    pub signature_hash: &'static str,
+    pub encryption: &'static str,
+}
+
+/// The settings of the certificate `id` with a nickname free in the list
+/// and beside `pending` (a certificate waiting to be saved).
+pub fn replacement(
+    store: &Store,
+    id: &str,
+    pending: Option<&str>,
+) -> Result<Replacement, StoreError> {
+    let records = store.load()?.records;
+    let old = records
+        .iter()
+        .find(|r| r.sha256_fingerprint == id)
+        .ok_or(StoreError::NotFound)?;
+    let taken = records.iter().map(|r| r.nickname.as_str()).chain(pending);
+    Ok(Replacement {
+        replaces: old.nickname.clone(),
+        nickname: store::replacement_nickname(&old.nickname, taken),
+        key_type: old.key_type.token(),
+        signature_hash: old.signature_hash.token(),
+        encryption: old.encryption.token(),
+    })
+}
+
+/// Why an action on a listed certificate failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ListedError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Keychain(#[from] KeychainError),
+    #[error("The password of “{0}” was not saved in the keychain.")]
+    NotInKeychain(String),
+}
+
+/// The listed certificate's password, read from its keychain entry.
+pub fn password(
+    store: &Store,
+    keychains: &Keychains,
+    id: &str,
+) -> Result<Zeroizing<String>, ListedError> {
+    let r = store.get(id)?;
+    let account = r
+        .keychain_account
+        .ok_or_else(|| ListedError::NotInKeychain(r.nickname.clone()))?;
+    Ok(keychains.open()?.read(&account)?)
+}
+
+/// Takes a certificate off the list (its file is never touched). With
+/// `also_keychain`, its keychain entry goes first: if that fails, nothing
+/// is removed.
+pub fn remove(
+    store: &Store,
+    keychains: &Keychains,
+    id: &str,
+    also_keychain: bool,
+) -> Result<Record, ListedError> {
+    let r = store.get(id)?;
+    if also_keychain {
+        if let Some(account) = &r.keychain_account {
+            match keychains.open()?.delete(account) {
+                Ok(()) | Err(KeychainError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(store.remove(id)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reminder_words() {
+        assert_eq!(reminder_text(0, 0, 30), None);
+        assert!(reminder_text(1, 0, 30)
+            .unwrap()
+            .starts_with("1 certificate expires within 30 days."));
+        assert!(reminder_text(2, 1, 14)
+            .unwrap()
+            .starts_with("2 certificates expire within 14 days and 1 has expired."));
+        assert!(reminder_text(0, 3, 30)
+            .unwrap()
+            .starts_with("3 certificates have expired."));
+    }
+
+    #[test]
+    fn dates_are_read_in_the_current_zone() {
+        let t: Timestamp = "2027-03-31T21:59:59Z".parse().unwrap();
+        let berlin = TimeZone::get("Europe/Berlin").unwrap();
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        assert_eq!(local_day(t, &berlin), "2027-03-31");
+        assert_eq!(local_day(t, &tokyo), "2027-04-01");
+        assert_eq!(local_time(t, &berlin), "2027-03-31 23:59:59 CEST");
+    }
+}
