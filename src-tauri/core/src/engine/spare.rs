@@ -204,8 +204,11 @@ fn for_hash(pair: KeyPair, signing: Signing) -> Result<KeyPair, IssueError> {
         .map_err(|e| IssueError::KeyGeneration(e.to_string()))
 }
 
-/// Starts the cryptographic library and its random generator, so that the
-/// first key made for the admin does not pay for it (about 60 ms here).
+/// Starts the cryptographic library and seeds its random generator, so that
+/// the first key made for the admin does not pay for it. (It cost about 60 ms
+/// while AWS-LC collected CPU-jitter entropy first; seeded from the OS, see
+/// .cargo/config.toml, it is well under a millisecond, but the window still
+/// does it off the main thread at start-up.)
 pub fn warm_up() {
     let _ = generate_key(Signing::default_for(KeyType::EcdsaP256));
 }
