@@ -392,15 +392,11 @@ impl Pending {
         let mut guard = Guard::new(self, clear_busy);
         let store = self.store()?;
         crate::hooks::panic_point("save");
-        save::write_new(path, &issued.p12, |bytes| {
-            engine::pkcs12::check(
-                bytes,
-                &issued.password,
-                &issued.facts.nickname,
-                &issued.facts.certificate_der,
-            )
-        })
-        .map_err(|e| match e {
+        // The bytes were opened with the password when they were made
+        // (engine::pkcs12::check): write_new reads the file back and compares
+        // it with them byte for byte, so the file on disk opens the same.
+        // Opening it a second time would only repeat the key derivations.
+        save::write_new(path, &issued.p12, |_| Ok::<(), IssueError>(())).map_err(|e| match e {
             WriteNewError::Save(s) => LifeError::Save(s),
             WriteNewError::Verify(v) => LifeError::SelfCheck(v),
         })?;
