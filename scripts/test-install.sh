@@ -24,12 +24,13 @@ printf '%s\n' "${built[@]}"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail ".deb version"
 dpkg-deb -f "$deb" Depends | grep -q libwebkit2gtk-4.1-0 || fail ".deb does not depend on WebKitGTK"
 [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -c md5sums)" -eq 1 ] || fail ".deb has no md5sums"
-for f in ./usr/bin/authcert ./usr/share/applications/AuthCert.desktop \
-         ./usr/share/icons/hicolor/128x128/apps/authcert.png; do
+for f in ./usr/bin/authcert ./usr/bin/authcert-app ./usr/share/applications/AuthCert.desktop \
+         ./usr/share/icons/hicolor/128x128/apps/authcert-app.png; do
   dpkg-deb -c "$deb" | awk '{print $6}' | grep -qx "$f" || fail ".deb lacks $f"
 done
 [ "$(rpm -qp --qf '%{VERSION}' "$rpm" 2>/dev/null)" = "$version" ] || fail ".rpm version"
 rpm -qpl "$rpm" 2>/dev/null | grep -qx /usr/bin/authcert || fail ".rpm lacks /usr/bin/authcert"
+rpm -qpl "$rpm" 2>/dev/null | grep -qx /usr/bin/authcert-app || fail ".rpm lacks /usr/bin/authcert-app"
 rpm -qpR "$rpm" 2>/dev/null | grep -q "^libwebkit2gtk-4.1.so" || fail ".rpm does not require WebKitGTK"
 
 work=$(mktemp -d)
@@ -51,6 +52,13 @@ dpkg-query -W -f='${Status} ${Version}\n' auth-cert | grep -qx "install ok insta
 desktop-file-validate /usr/share/applications/AuthCert.desktop || fail "desktop entry is not valid"
 [ "$(command -v authcert)" = /usr/bin/authcert ] || fail "authcert is not on the path"
 /usr/bin/authcert --version 2>&1 | grep -qx "authcert $version" || fail "authcert --version"
+# Two programs: the window for the desktop entry, and a command line that
+# loads no part of the window (no WebKit, no GTK).
+grep -qx 'Exec=authcert-app' /usr/share/applications/AuthCert.desktop || fail "the desktop entry does not start authcert-app"
+if ldd /usr/bin/authcert | grep -Eq 'webkit|gtk|gdk|glib|javascriptcore'; then
+  fail "the command line links the window's libraries: $(ldd /usr/bin/authcert)"
+fi
+ldd /usr/bin/authcert-app | grep -q libwebkit2gtk-4.1 || fail "authcert-app does not link WebKitGTK"
 
 # The installed command line makes a file OpenSSL opens with the password.
 export AUTHCERT_DATA_DIR="$work/data" HOME="$work/home"
@@ -69,6 +77,7 @@ for _ in $(seq 1 100); do
 done
 display=$(cat "$work/display")
 [ -n "$display" ] || fail "Xvfb did not start"
+# `authcert` with no subcommand opens the window (it becomes authcert-app).
 DISPLAY=":$display" /usr/bin/authcert >"$work/app.log" 2>&1 &
 app=$!
 DISPLAY=":$display" timeout 60 xdotool search --sync --onlyvisible --name '^AuthCert$' >/dev/null \
@@ -82,6 +91,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ "$(convert "$shot" -format '%k' info:)" -gt 16 ] || fail "the installed app's window stays blank ($shot)"
+[ "$(cat "/proc/$app/comm")" = authcert-app ] || fail "authcert did not open authcert-app (it runs $(cat "/proc/$app/comm"))"
 kill "$app"
 wait "$app" 2>/dev/null || true
 app=""
