@@ -60,11 +60,62 @@ fn comm(pid: u32) -> String {
 }
 
 /// The app's process (started by WebKitWebDriver under tauri-driver).
-fn app_pid(app: &App) -> u32 {
+fn app_pid(app: &App, program: &str) -> u32 {
     descendants(app.driver_pid())
         .into_iter()
-        .find(|p| comm(*p) == "authcert-app")
+        .find(|p| comm(*p) == program)
         .expect("the app runs under tauri-driver")
+}
+
+/// The bare Tauri window (benches/bare-window), built beside this bench:
+/// AUTHCERT_BARE_BINARY, or target/<profile>/bare-window.
+fn bare_binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("AUTHCERT_BARE_BINARY") {
+        return Some(PathBuf::from(p));
+    }
+    let me = std::env::current_exe().ok()?;
+    let profile_dir = me.parent()?.parent()?;
+    let bare = profile_dir.join("bare-window");
+    bare.is_file().then_some(bare)
+}
+
+/// One cold start of `binary`: ms from the process's start to the page
+/// loading and to the page's ready mark, and (when `idle`) the PSS of the
+/// app and its WebKit processes a few seconds later.
+struct Start {
+    to_page: f64,
+    to_ready: f64,
+    pss: Vec<(String, u64)>,
+}
+
+fn cold_start(app: &App, program: &str, idle: Option<Duration>) -> Start {
+    let pid = app_pid(app, program);
+    let started = started_at_ms(pid);
+    let origin = number(app.js("return performance.timeOrigin"));
+    let ready = number(app.js("return window.authcert.homeReadyAt"));
+    let mut pss = Vec::new();
+    if let Some(wait) = idle {
+        std::thread::sleep(wait);
+        let mut procs = vec![pid];
+        procs.extend(descendants(pid));
+        pss = procs.iter().map(|p| (comm(*p), pss_kb(*p))).collect();
+    }
+    Start {
+        to_page: origin - started,
+        to_ready: ready - started,
+        pss,
+    }
+}
+
+fn total_mb(pss: &[(String, u64)]) -> f64 {
+    pss.iter().map(|(_, kb)| *kb as f64).sum::<f64>() / 1024.0
+}
+
+fn parts(pss: &[(String, u64)]) -> String {
+    pss.iter()
+        .map(|(name, kb)| format!("{name} {:.1}", *kb as f64 / 1024.0))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// When `pid` started, in milliseconds since the epoch (10 ms resolution:
@@ -143,10 +194,14 @@ const GENERATE: &str = "const done = arguments[arguments.length - 1];
     seen.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
     document.getElementById('generate').click();";
 
+/// Chooses the key type, and the hash it signs with by default (the form
+/// explains a hash that does not fit rather than changing it).
 fn choose_key(app: &App, key: KeyType) {
     app.js(&format!(
-        "const s = document.getElementById('key-type'); s.value = '{}'; s.dispatchEvent(new Event('change'));",
-        key.token()
+        "const s = document.getElementById('key-type'); s.value = '{}'; s.dispatchEvent(new Event('change'));
+         const h = document.getElementById('hash'); h.value = '{}'; h.dispatchEvent(new Event('change'));",
+        key.token(),
+        key.default_hash().token()
     ));
 }
 
@@ -195,50 +250,80 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_BIN_EXE_authcert-app")).to_path_buf());
     println!("binary: {}\n", binary.display());
 
-    // Cold starts.
-    let (mut to_page, mut to_home, mut to_form, mut pss) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Cold starts and idle memory, AuthCert and a bare Tauri window of the
+    // same tauri version, interleaved so that the machine's load hits both.
+    let bare = bare_binary();
+    const BARE_READY: &str = "return window.authcert !== undefined";
+    let idle = Duration::from_secs(if measuring { 5 } else { 1 });
+    let (mut to_page, mut to_home, mut to_form) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut bare_page, mut bare_ready) = (Vec::new(), Vec::new());
+    let (mut pss, mut bare_pss) = (Vec::new(), Vec::new());
     for i in 0..runs(10) {
         let app = App::start_binary(&format!("bench-start-{i}"), &[], &binary);
-        let pid = app_pid(&app);
-        let started = started_at_ms(pid);
-        let origin = number(app.js("return performance.timeOrigin"));
-        let home = number(app.js("return window.authcert.homeReadyAt"));
-        to_page.push(origin - started);
-        to_home.push(home - started);
+        // Idle: a few seconds after start-up (the crypto warm-up and the
+        // first spare key are done by then), on Home.
+        let start = cold_start(&app, "authcert-app", (i < 3).then_some(idle));
+        to_page.push(start.to_page);
+        to_home.push(start.to_ready);
+        if !start.pss.is_empty() {
+            pss.push(start.pss);
+        }
         to_form.push(number(app.js_async(OPEN_FORM)));
-        if i == 0 {
-            // Idle: a few seconds after start-up (the crypto warm-up and the
-            // first spare key are done by then), back on Home.
-            app.js("window.authcert.home.open()");
-            std::thread::sleep(Duration::from_secs(if measuring { 5 } else { 1 }));
-            let mut procs = vec![pid];
-            procs.extend(descendants(pid));
-            pss = procs.iter().map(|p| (comm(*p), pss_kb(*p))).collect();
+        drop(app);
+        if let Some(bare) = &bare {
+            let app = App::start_page(&format!("bench-bare-{i}"), &[], bare, BARE_READY);
+            let start = cold_start(&app, "bare-window", (i < 3).then_some(idle));
+            bare_page.push(start.to_page);
+            bare_ready.push(start.to_ready);
+            if !start.pss.is_empty() {
+                bare_pss.push(start.pss);
+            }
         }
     }
     println!(
         "Cold start, {} runs, medians in ms (process start from /proc, 10 ms resolution):\n",
         to_home.len()
     );
-    println!("| process start → page starts loading | process start → Home usable | *Create* → form usable | total to a usable form |");
-    println!("|---|---|---|---|");
+    println!("| window | process start → page starts loading | process start → ready (AuthCert: Home usable) | *Create* → form usable | total to a usable form |");
+    println!("|---|---|---|---|---|");
     let (page, home, form) = (median(to_page), median(to_home), median(to_form));
     println!(
-        "| {page:.0} | {home:.0} | {form:.0} | {:.0} |\n",
+        "| AuthCert | {page:.0} | {home:.0} | {form:.0} | {:.0} |",
         home + form
     );
-
-    let total: u64 = pss.iter().map(|(_, kb)| kb).sum();
-    let parts: Vec<String> = pss
-        .iter()
-        .map(|(name, kb)| format!("{name} {:.1}", *kb as f64 / 1024.0))
-        .collect();
+    if bare.is_some() {
+        let (bpage, bready) = (median(bare_page), median(bare_ready));
+        println!("| bare Tauri 2 window | {bpage:.0} | {bready:.0} | – | – |");
+        println!(
+            "\nAuthCert ÷ bare window, process start → ready: {:.2}× (goal ≤ 1.10×)\n",
+            home / bready
+        );
+    }
+    // Memory: the median of the measured starts, by total.
+    let by_total = |mut v: Vec<Vec<(String, u64)>>| {
+        v.sort_by(|a, b| total_mb(a).total_cmp(&total_mb(b)));
+        v.swap_remove(v.len() / 2)
+    };
+    let pss = by_total(pss);
     println!(
-        "Idle memory (PSS): {:.1} MB in all ({}; MB)\n",
-        total as f64 / 1024.0,
-        parts.join(", ")
+        "Idle memory (PSS): AuthCert {:.1} MB ({}; MB)",
+        total_mb(&pss),
+        parts(&pss)
     );
+    if bare.is_some() {
+        let bare_pss = by_total(bare_pss);
+        println!(
+            "Idle memory (PSS): bare window {:.1} MB ({}; MB)",
+            total_mb(&bare_pss),
+            parts(&bare_pss)
+        );
+        println!(
+            "\nAuthCert ÷ bare window, idle PSS: {:.2}× (goal ≤ 1.10×)\n",
+            total_mb(&pss) / total_mb(&bare_pss)
+        );
+    } else {
+        println!("\n(no bare window built: cargo build -p bare-window)\n");
+    }
 
     // Generate → password, per key type.
     let app = App::start_binary("bench-generate", &[], &binary);

@@ -34,6 +34,9 @@ fn tauri_driver() -> PathBuf {
     }
 }
 
+/// AuthCert's Home, once the list (or its empty state) is shown.
+const HOME_READY: &str = "return !document.getElementById('screen-home').hidden && (!document.getElementById('empty').hidden || !document.getElementById('list-box').hidden)";
+
 /// One app in its own X display, driven through WebDriver. Everything it
 /// started is stopped on drop.
 pub struct App {
@@ -59,6 +62,12 @@ impl App {
     /// As `start`, with another build of the app (the benchmark drives the
     /// binary that ships in the `.deb`).
     pub fn start_binary(name: &str, extra_env: &[(&str, &str)], binary: &Path) -> App {
+        App::start_page(name, extra_env, binary, HOME_READY)
+    }
+
+    /// As `start_binary`, for any Tauri app: ready once `ready` (a script)
+    /// returns true.
+    pub fn start_page(name: &str, extra_env: &[(&str, &str)], binary: &Path, ready: &str) -> App {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("e2e")
             .join(name);
@@ -133,8 +142,7 @@ impl App {
             dir,
             name: name.to_string(),
         };
-        // Home, once the list (or its empty state) is shown.
-        app.wait("Home", "return !document.getElementById('screen-home').hidden && (!document.getElementById('empty').hidden || !document.getElementById('list-box').hidden)");
+        app.wait("the page", ready);
         app
     }
 
