@@ -23,7 +23,7 @@ dpkg-deb -x "$deb" target/bench-deb
 echo "## Installer"
 echo
 echo "$(basename "$deb"): $size bytes ($(awk "BEGIN {printf \"%.2f\", $size / 1048576}") MB);"
-echo "the binary inside: $(stat -c %s target/bench-deb/usr/bin/authcert) bytes."
+echo "the programs inside: authcert-app (the window) $(stat -c %s target/bench-deb/usr/bin/authcert-app) bytes, authcert (the command line) $(stat -c %s target/bench-deb/usr/bin/authcert) bytes."
 echo
 
 echo "## Engine, command line and OpenSSL"
@@ -36,5 +36,9 @@ cargo bench --locked --bench list 2>/dev/null
 echo
 echo "## The window"
 echo
-AUTHCERT_APP_BINARY="$PWD/target/bench-deb/usr/bin/authcert" \
+# The yardstick: a bare Tauri 2 window, built as the .deb's app is (release
+# profile, custom protocol).
+cargo build --release --locked -p bare-window --features tauri/custom-protocol >&2
+AUTHCERT_APP_BINARY="$PWD/target/bench-deb/usr/bin/authcert-app" \
+AUTHCERT_BARE_BINARY="$PWD/target/release/bare-window" \
   cargo bench --locked --bench window 2>/dev/null
