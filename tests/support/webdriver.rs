@@ -14,12 +14,27 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const ENTER: &str = "\u{E007}";
 pub const ESCAPE: &str = "\u{E00C}";
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Two free ports, distinct: both listeners are held while the second is
+/// picked (picked one at a time, the kernel handed out the same port twice,
+/// and tauri-driver then hung on a port it could not bind).
+fn free_ports() -> (u16, u16) {
+    let a = TcpListener::bind("127.0.0.1:0").unwrap();
+    let b = TcpListener::bind("127.0.0.1:0").unwrap();
+    (
+        a.local_addr().unwrap().port(),
+        b.local_addr().unwrap().port(),
+    )
+}
+
+/// A child process that is killed when dropped, so that a test failing
+/// half-way leaves no Xvfb or tauri-driver behind.
+pub struct Proc(pub Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn tauri_driver() -> PathBuf {
@@ -40,8 +55,9 @@ const HOME_READY: &str = "return !document.getElementById('screen-home').hidden 
 /// One app in its own X display, driven through WebDriver. Everything it
 /// started is stopped on drop.
 pub struct App {
-    xvfb: Child,
-    driver: Child,
+    // Dropped after `session` is ended (see Drop), driver before Xvfb.
+    driver: Proc,
+    xvfb: Proc,
     pub display: String,
     base: String,
     session: String,
@@ -74,7 +90,7 @@ impl App {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("home")).unwrap();
 
-        let mut xvfb = Command::new("Xvfb")
+        let mut xvfb_child = Command::new("Xvfb")
             .args([
                 "-displayfd",
                 "1",
@@ -89,42 +105,60 @@ impl App {
             .spawn()
             .expect("Xvfb runs (scripts/test.sh installs it)");
         let mut line = String::new();
-        BufReader::new(xvfb.stdout.take().unwrap())
+        BufReader::new(xvfb_child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
+        let xvfb = Proc(xvfb_child);
         let display = format!(":{}", line.trim());
 
-        let (port, native) = (free_port(), free_port());
-        let mut driver = Command::new(tauri_driver());
-        driver
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("DISPLAY", &display)
-            .env("HOME", dir.join("home"))
-            .env("XDG_DATA_HOME", dir.join("home/.local/share"))
-            .env("XDG_CONFIG_HOME", dir.join("home/.config"))
-            .env("XDG_CACHE_HOME", dir.join("home/.cache"))
-            .env("AUTHCERT_TEST_DIALOG", dir.join("dialog-answer"))
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (k, v) in extra_env {
-            driver.env(k, v);
-        }
-        let driver = driver
-            .spawn()
-            .expect("tauri-driver runs (scripts/test.sh installs it)");
-        let base = format!("http://127.0.0.1:{port}");
-
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while ureq::get(&format!("{base}/status")).call().is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not answer");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // tauri-driver, on two ports of its own; started again on new ports
+        // if it stops before it answers (a port taken meanwhile).
+        let mut attempt = 0;
+        let (driver, base) = loop {
+            attempt += 1;
+            let (port, native) = free_ports();
+            let mut driver = Command::new(tauri_driver());
+            driver
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native.to_string(),
+                ])
+                .env("DISPLAY", &display)
+                .env("HOME", dir.join("home"))
+                .env("XDG_DATA_HOME", dir.join("home/.local/share"))
+                .env("XDG_CONFIG_HOME", dir.join("home/.config"))
+                .env("XDG_CACHE_HOME", dir.join("home/.cache"))
+                .env("AUTHCERT_TEST_DIALOG", dir.join("dialog-answer"))
+                .env_remove("WAYLAND_DISPLAY")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            for (k, v) in extra_env {
+                driver.env(k, v);
+            }
+            let mut driver = Proc(
+                driver
+                    .spawn()
+                    .expect("tauri-driver runs (scripts/test.sh installs it)"),
+            );
+            let base = format!("http://127.0.0.1:{port}");
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let answered = loop {
+                if ureq::get(&format!("{base}/status")).call().is_ok() {
+                    break true;
+                }
+                if driver.0.try_wait().ok().flatten().is_some() {
+                    break false;
+                }
+                assert!(Instant::now() < deadline, "tauri-driver did not answer");
+                std::thread::sleep(Duration::from_millis(50));
+            };
+            if answered {
+                break (driver, base);
+            }
+            assert!(attempt < 3, "tauri-driver stopped three times");
+        };
         let caps =
             json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": binary}}}});
         let resp: Value = ureq::post(&format!("{base}/session"))
@@ -189,7 +223,7 @@ impl App {
     /// The process ID of tauri-driver, whose descendants are the app and
     /// its WebKit processes.
     pub fn driver_pid(&self) -> u32 {
-        self.driver.id()
+        self.driver.0.id()
     }
 
     /// Runs `script` when its effect may end the app before WebDriver can
@@ -413,10 +447,7 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        // The session first; the processes go with their `Proc`s.
         let _ = ureq::delete(&self.url("")).call();
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        let _ = self.xvfb.kill();
-        let _ = self.xvfb.wait();
     }
 }
