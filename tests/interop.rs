@@ -157,11 +157,13 @@ fn openssl_opens_with_the_password_and_refuses_a_wrong_one() {
 #[test]
 fn bags_carry_the_nickname_and_a_matching_local_key_id() {
     for m in made() {
-        // -nodes prints the key to this pipe only: nothing touches the disk.
+        // -info with -nodes prints each bag's attributes, and the key to this
+        // pipe only: nothing touches the disk.
         let dump = tool(
             "openssl",
             &[
                 "pkcs12",
+                "-info",
                 "-in",
                 path(&m.file),
                 "-nodes",
@@ -177,16 +179,26 @@ fn bags_carry_the_nickname_and_a_matching_local_key_id() {
             .collect();
         assert_eq!(ids.len(), 2, "{}: one id per bag", m.nickname);
         assert_eq!(ids[0], ids[1], "{}", m.nickname);
+        // Both bags: the key's and the certificate's (Windows shows the
+        // latter as the certificate's Friendly Name).
         let names: Vec<&str> = dump
             .stdout
             .lines()
             .filter_map(|l| l.trim().strip_prefix("friendlyName: "))
             .collect();
-        assert!(
-            names.contains(&m.nickname.as_str()),
-            "{}: {names:?}",
+        assert_eq!(
+            names,
+            [m.nickname.as_str(), m.nickname.as_str()],
+            "{}: one per bag, both the nickname",
             m.nickname
         );
+        // The certificate's bag comes first, as OpenSSL writes its files.
+        let bag_kinds: Vec<&str> = dump
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("Bag Attributes"))
+            .collect();
+        assert_eq!(bag_kinds.len(), 2, "{}", dump.stdout);
     }
 }
 

@@ -37,17 +37,21 @@ pub fn issue_with_key(
     let sha1 = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &made.cert_der);
     let sha256 = digest::digest(&digest::SHA256, &made.cert_der);
     let password = Password::generate()?;
+    let naming = pkcs12::Naming {
+        friendly_name: request.nickname().as_str(),
+        local_key_id: sha1.as_ref(),
+        chain: &[],
+    };
     let p12 = pkcs12::pack(
-        &made.key,
+        made.key.serialized_der(),
         &made.cert_der,
-        request.nickname().as_str(),
-        sha1.as_ref(),
+        naming,
         request.encryption(),
         &password,
     )?;
     // Drop the key now: from here on it lives only inside the encrypted file.
     drop(made.key);
-    pkcs12::check(&p12, &password, request.nickname().as_str(), &made.cert_der)?;
+    pkcs12::check(&p12, &password, naming, &made.cert_der)?;
 
     let (_, parsed) = x509_parser::parse_x509_certificate(&made.cert_der)
         .map_err(|e| IssueError::Certificate(e.to_string()))?;
@@ -136,25 +140,90 @@ mod tests {
         assert!(format!("{issued:?}").contains("<redacted>"));
     }
 
+    fn naming<'a>(name: &'a str, cert: &[u8], id: &'a mut Vec<u8>) -> pkcs12::Naming<'a> {
+        *id = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, cert)
+            .as_ref()
+            .to_vec();
+        pkcs12::Naming {
+            friendly_name: name,
+            local_key_id: id,
+            chain: &[],
+        }
+    }
+
     #[test]
     fn the_self_check_refuses_what_does_not_match() {
         let a = issue(&request("ecdsa-p256", "aes-256"), &clock()).unwrap();
         let b = issue(&request("ecdsa-p256", "3des"), &clock()).unwrap();
         let name = "Engine test";
-        assert!(pkcs12::check(&a.p12, &a.password, name, &a.facts.certificate_der).is_ok());
-        assert!(pkcs12::check(&b.p12, &b.password, name, &b.facts.certificate_der).is_ok());
-        // Wrong password, another file's certificate, another name, damaged bytes.
-        let wrong = pkcs12::check(&a.p12, &b.password, name, &a.facts.certificate_der).unwrap_err();
+        let (mut ida, mut idb) = (Vec::new(), Vec::new());
+        let na = naming(name, &a.facts.certificate_der, &mut ida);
+        let nb = naming(name, &b.facts.certificate_der, &mut idb);
+        let (ca, cb) = (&a.facts.certificate_der, &b.facts.certificate_der);
+        assert!(pkcs12::check(&a.p12, &a.password, na, ca).is_ok());
+        assert!(pkcs12::check(&b.p12, &b.password, nb, cb).is_ok());
+        // Wrong password, another file's certificate, another name, another
+        // key id, damaged bytes.
+        let wrong = pkcs12::check(&a.p12, &b.password, na, ca).unwrap_err();
         assert!(wrong.to_string().contains("does not open"), "{wrong}");
-        let other = pkcs12::check(&a.p12, &a.password, name, &b.facts.certificate_der).unwrap_err();
+        let other = pkcs12::check(&a.p12, &a.password, na, cb).unwrap_err();
         assert!(other.to_string().contains("not the one made"), "{other}");
-        let renamed =
-            pkcs12::check(&a.p12, &a.password, "Other", &a.facts.certificate_der).unwrap_err();
+        let renamed = pkcs12::check(
+            &a.p12,
+            &a.password,
+            pkcs12::Naming {
+                friendly_name: "Other",
+                ..na
+            },
+            ca,
+        )
+        .unwrap_err();
         assert!(renamed.to_string().contains("friendly name"), "{renamed}");
+        let reid = pkcs12::check(
+            &a.p12,
+            &a.password,
+            pkcs12::Naming {
+                local_key_id: b"another",
+                ..na
+            },
+            ca,
+        )
+        .unwrap_err();
+        assert!(reid.to_string().contains("local key id"), "{reid}");
         let mut damaged = a.p12.to_vec();
         let mid = damaged.len() / 2;
         damaged[mid] ^= 0x55;
-        assert!(pkcs12::check(&damaged, &a.password, name, &a.facts.certificate_der).is_err());
+        assert!(pkcs12::check(&damaged, &a.password, na, ca).is_err());
+    }
+
+    #[test]
+    fn both_bags_carry_the_nickname_and_one_key_id() {
+        for encryption in ["aes-256", "3des"] {
+            let issued = issue(&request("ecdsa-p256", encryption), &clock()).unwrap();
+            let opened = pkcs12::read::open(
+                &issued.p12,
+                issued.password.expose(),
+                &pkcs12::read::Limits::default(),
+            )
+            .unwrap();
+            let id = digest::digest(
+                &digest::SHA1_FOR_LEGACY_USE_ONLY,
+                &issued.facts.certificate_der,
+            );
+            assert_eq!(opened.keys.len(), 1);
+            assert_eq!(opened.certificates.len(), 1);
+            for (name, key_id) in [
+                (&opened.keys[0].friendly_name, &opened.keys[0].local_key_id),
+                (
+                    &opened.certificates[0].friendly_name,
+                    &opened.certificates[0].local_key_id,
+                ),
+            ] {
+                assert_eq!(name.as_deref(), Some("Engine test"), "{encryption}");
+                assert_eq!(key_id.as_deref(), Some(id.as_ref()), "{encryption}");
+            }
+            assert_eq!(opened.certificates[0].value, issued.facts.certificate_der);
+        }
     }
 
     #[test]
@@ -165,16 +234,17 @@ mod tests {
         let made = certificate::make(&req, key_a, clock().now, &clock().zone).unwrap();
         let key_b = certificate::generate_key(req.signing()).unwrap();
         let pw = Password::generate().unwrap();
+        let mut id = Vec::new();
+        let n = naming("Engine test", &made.cert_der, &mut id);
         let p12 = pkcs12::pack(
-            &key_b,
+            key_b.serialized_der(),
             &made.cert_der,
-            "Engine test",
-            b"id",
+            n,
             req.encryption(),
             &pw,
         )
         .unwrap();
-        let err = pkcs12::check(&p12, &pw, "Engine test", &made.cert_der).unwrap_err();
+        let err = pkcs12::check(&p12, &pw, n, &made.cert_der).unwrap_err();
         assert!(err.to_string().contains("does not match"), "{err}");
     }
 }

@@ -1,16 +1,23 @@
-//! The two PKCS#12 encryption profiles, with p12-keystore, and the read-back
-//! check that opens the file again before anyone is told it is ready.
+//! PKCS#12 files: the two encryption profiles, written by AuthCert's own
+//! writer (write.rs), and the check that opens each new file again before
+//! anyone is told it is ready, with two independent readers: p12-keystore
+//! (MAC, decryption, the key against the certificate) and AuthCert's reader
+//! (read.rs, also the importer's), for both bags' names.
 
-use p12_keystore::{
-    Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, Pkcs12ImportPolicy,
-    PrivateKey, PrivateKeyChain,
-};
+pub mod oids;
+pub mod pbe;
+pub mod read;
+pub mod write;
+
+use p12_keystore::{KeyStore, Pkcs12ImportPolicy};
 use rcgen::{KeyPair, PublicKeyData};
 use zeroize::Zeroizing;
 
 use super::error::IssueError;
 use super::password::Password;
 use super::request::Encryption;
+use pbe::WriteScheme;
+use write::{Contents, MacDigest};
 
 /// PBKDF2 / PKCS#12-KDF iterations, for both bags and the MAC.
 ///
@@ -24,83 +31,83 @@ use super::request::Encryption;
 pub const ITERATIONS: u32 = 10_000;
 
 impl Encryption {
-    fn algorithms(self) -> (EncryptionAlgorithm, MacAlgorithm) {
+    fn profile(self) -> (WriteScheme, MacDigest) {
         match self {
             // PBES2: PBKDF2-HMAC-SHA256 + AES-256-CBC; MAC HMAC-SHA256.
-            Encryption::Aes256 => (
-                EncryptionAlgorithm::PbeWithHmacSha256AndAes256,
-                MacAlgorithm::HmacSha256,
-            ),
+            Encryption::Aes256 => (WriteScheme::Pbes2Aes256, MacDigest::Sha256),
             // pbeWithSHAAnd3-KeyTripleDES-CBC for both bags; MAC HMAC-SHA1.
             // Never RC2: OpenSSL 3 refuses it without the legacy provider.
-            Encryption::TripleDes => (
-                EncryptionAlgorithm::PbeWithShaAnd3KeyTripleDesCbc,
-                MacAlgorithm::HmacSha1,
-            ),
+            Encryption::TripleDes => (WriteScheme::Pkcs12TripleDes, MacDigest::Sha1),
         }
     }
 }
 
-/// Packs the key and its certificate. The key bag's friendly name is the
-/// nickname and both bags carry the same localKeyId (the certificate's SHA-1
-/// hash, as OpenSSL and Windows make it).
+/// What goes into a new file besides the key and its certificate.
+#[derive(Debug, Clone, Copy)]
+pub struct Naming<'a> {
+    /// friendlyName of the key and its certificate: the nickname.
+    pub friendly_name: &'a str,
+    /// localKeyId of both: the certificate's SHA-1 hash, as OpenSSL and
+    /// Windows make it.
+    pub local_key_id: &'a [u8],
+    /// The issuing authority's certificate, with its name, when it signed.
+    pub chain: &'a [(&'a str, &'a [u8])],
+}
+
+/// Packs the key (PKCS#8 DER) and its certificate.
 pub fn pack(
-    key: &KeyPair,
+    key_pkcs8: &[u8],
     cert_der: &[u8],
-    friendly_name: &str,
-    local_key_id: &[u8],
+    naming: Naming<'_>,
     encryption: Encryption,
     password: &Password,
 ) -> Result<Zeroizing<Vec<u8>>, IssueError> {
-    let write_err = |e: p12_keystore::error::Error| IssueError::Pkcs12Write(e.to_string());
-    let private = PrivateKey::from_der(key.serialized_der()).map_err(write_err)?;
-    let cert = Certificate::from_der(cert_der).map_err(write_err)?;
-    let chain = PrivateKeyChain::new(local_key_id.to_vec(), private, [cert]);
-    let mut store = KeyStore::new();
-    store.add_entry(friendly_name, KeyStoreEntry::PrivateKeyChain(chain));
-    let (enc, mac) = encryption.algorithms();
-    let bytes = store
-        .writer(password.expose())
-        .encryption_algorithm(enc)
-        .encryption_iterations(ITERATIONS)
-        .mac_algorithm(mac)
-        .mac_iterations(ITERATIONS)
-        .write()
-        .map_err(write_err)?;
-    Ok(Zeroizing::new(bytes))
+    let (scheme, mac) = encryption.profile();
+    write::write(
+        &Contents {
+            key_pkcs8,
+            certificate: cert_der,
+            chain: naming.chain,
+            friendly_name: naming.friendly_name,
+            local_key_id: naming.local_key_id,
+        },
+        scheme,
+        mac,
+        password.expose(),
+        ITERATIONS,
+    )
+    .map_err(IssueError::Pkcs12Write)
 }
 
-/// Opens `p12` with `password` (checking its MAC) and checks that it holds
-/// exactly one key, under `friendly_name`, whose public key is the one in
-/// `cert_der`, and that certificate.
+/// Opens `p12` with `password` and checks it is the file meant:
+/// - p12-keystore (the independent reader) opens it (checking its MAC),
+///   finds exactly one key, under `naming.friendly_name`, whose public key
+///   is the certificate's, and that certificate (then the chain);
+/// - AuthCert's reader finds both bags named `friendly_name` with the same
+///   `local_key_id`, and the chain's certificates.
 pub fn check(
     p12: &[u8],
     password: &Password,
-    friendly_name: &str,
+    naming: Naming<'_>,
     cert_der: &[u8],
 ) -> Result<(), IssueError> {
     let fail = |m: String| IssueError::SelfCheck(m);
     let store = KeyStore::from_pkcs12(p12, password.expose(), Pkcs12ImportPolicy::Strict)
         .map_err(|e| fail(format!("it does not open with its password ({e})")))?;
-    if store.entries_len() != 1 {
-        return Err(fail(format!(
-            "it holds {} entries, not one",
-            store.entries_len()
-        )));
-    }
     let (alias, chain) = store
         .private_key_chain()
         .ok_or_else(|| fail("it holds no private key".into()))?;
-    if alias != friendly_name {
+    if alias != naming.friendly_name {
         return Err(fail("the key's friendly name is not the nickname".into()));
     }
-    match chain.certs() {
-        [only] if only.as_der() == cert_der => {}
-        _ => {
-            return Err(fail(
-                "the certificate in the file is not the one made".into(),
-            ))
-        }
+    let expected: Vec<&[u8]> = std::iter::once(cert_der)
+        .chain(naming.chain.iter().map(|(_, der)| *der))
+        .collect();
+    let found: Vec<&[u8]> = chain.certs().iter().map(|c| c.as_der()).collect();
+    if found.first() != expected.first() {
+        return Err(fail(
+            "the certificate in the file is not the one made".into(),
+        ));
     }
     let key = KeyPair::try_from(chain.key().as_der())
         .map_err(|e| fail(format!("its private key cannot be read ({e})")))?;
@@ -109,6 +116,53 @@ pub fn check(
     if key.subject_public_key_info() != parsed.public_key().raw {
         return Err(fail(
             "the private key does not match the certificate".into(),
+        ));
+    }
+
+    let opened = read::open(p12, password.expose(), &read::Limits::default())
+        .map_err(|e| fail(format!("AuthCert's own reader cannot open it: {e}")))?;
+    let [key_bag] = opened.keys.as_slice() else {
+        return Err(fail(format!(
+            "it holds {} keys, not one",
+            opened.keys.len()
+        )));
+    };
+    let Some(cert_bag) = opened.certificates.iter().find(|c| c.value == cert_der) else {
+        return Err(fail(
+            "AuthCert's reader finds no certificate bag for it".into(),
+        ));
+    };
+    for (what, name, id) in [
+        ("key", &key_bag.friendly_name, &key_bag.local_key_id),
+        (
+            "certificate",
+            &cert_bag.friendly_name,
+            &cert_bag.local_key_id,
+        ),
+    ] {
+        if name.as_deref() != Some(naming.friendly_name) {
+            return Err(fail(format!(
+                "the {what} bag's friendly name is not the nickname"
+            )));
+        }
+        if id.as_deref() != Some(naming.local_key_id) {
+            return Err(fail(format!(
+                "the {what} bag's local key id is not the certificate's"
+            )));
+        }
+    }
+    let mut others: Vec<&[u8]> = opened
+        .certificates
+        .iter()
+        .filter(|c| c.value != cert_der)
+        .map(|c| c.value.as_slice())
+        .collect();
+    let mut chain_expected: Vec<&[u8]> = naming.chain.iter().map(|(_, d)| *d).collect();
+    others.sort();
+    chain_expected.sort();
+    if others != chain_expected {
+        return Err(fail(
+            "the file's other certificates are not the authority's".into(),
         ));
     }
     Ok(())
