@@ -14,7 +14,10 @@ fi
 if [ "${1:-app}" = test ]; then
   want+=(openssl python3 xvfb xauth webkit2gtk-driver xdotool xclip imagemagick
          gnome-keyring dbus libsecret-tools
-         rpm desktop-file-utils python3-venv shellcheck)
+         rpm desktop-file-utils python3-venv shellcheck
+         nginx-light apache2)
+  # nginx and Apache httpd are started by the tests on 127.0.0.1 only (never
+  # as services): the servers the examples and the connection test reach.
   # Java may come from elsewhere than Debian's package; keytool is what counts.
   command -v keytool >/dev/null 2>&1 || want+=(default-jre-headless)
 fi
@@ -47,9 +50,11 @@ if [ "${1:-app}" = test ]; then
     echo "Installing cargo-deny 0.20 (supply-chain and vulnerability checks)" >&2
     cargo install cargo-deny --locked --version '^0.20' >&2
   fi
-  if ! python3 -c 'import cryptography' 2>/dev/null; then
-    echo "Installing Python's cryptography package" >&2
-    python3 -m pip install --quiet cryptography >&2 \
-      || python3 -m pip install --quiet --break-system-packages cryptography >&2
+  # cryptography reads the files; requests and httpx run the "How to use
+  # it" examples.
+  if ! python3 -c 'import cryptography, requests, httpx' 2>/dev/null; then
+    echo "Installing Python's cryptography, requests and httpx" >&2
+    python3 -m pip install --quiet cryptography requests httpx >&2 \
+      || python3 -m pip install --quiet --break-system-packages cryptography requests httpx >&2
   fi
 fi

@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "forget",
     "confirm_saved",
     "download",
+    "save_pem",
+    "copy_snippet",
     "export",
     "discard",
     "leave",

@@ -71,9 +71,13 @@ fn create_with_the_defaults_and_download() {
         "the saved file opens with the password on screen"
     );
     assert!(app.text("#saved-path").ends_with("E2E Billing.p12"));
-    let curl = app.text("#curl-command");
+    // The password is read from AUTHCERT_PASSWORD, never written in.
+    app.click("#howto-curl summary");
+    let curl = app.text("#snippet-curl");
     assert!(
-        curl.contains("--cert-type P12") && curl.contains(":PASSWORD") && !curl.contains(&password),
+        curl.contains("--cert-type P12")
+            && curl.contains("$AUTHCERT_PASSWORD")
+            && !curl.contains(&password),
         "{curl}"
     );
     let page = app

@@ -47,6 +47,7 @@ fn record(n: usize) -> Record {
         certificate_pem: "A".repeat(4_000),
         file: format!("/tmp/loop-{n}.p12"),
         keychain_account: None,
+        pem_file: None,
         recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
     }
 }

@@ -117,6 +117,7 @@ fn every_option_refuses_hostile_values() {
         ("--hash", &["--hash", "--key"]),
         ("--key", &["--key", "--hash"]),
         ("--out", &["--out"]),
+        ("--pem-out", &["--pem-out"]),
         ("--keychain", &["--keychain"]),
     ];
     for (option, names) in options {
@@ -130,7 +131,7 @@ fn every_option_refuses_hostile_values() {
                 if *option == "--keychain" && spelling == 1 && value.is_empty() {
                     continue; // that is `--keychain` itself
                 }
-                let args = if *option == "--out" {
+                let args = if *option == "--out" || *option == "--pem-out" {
                     // Paths that cannot be written: under a missing folder,
                     // under a file, or over an existing file.
                     let path = match spelling {
@@ -138,7 +139,14 @@ fn every_option_refuses_hostile_values() {
                         1 => existing.join(value),
                         _ => existing.clone(),
                     };
-                    let mut args = generate_with(&out, "--out", "", 0);
+                    let mut args = if *option == "--out" {
+                        generate_with(&out, "--out", "", 0)
+                    } else {
+                        let mut args = generate_with(&out, "--nickname", "Hostile check", 0);
+                        args.push("--pem-out".into());
+                        args.push(String::new().into());
+                        args
+                    };
                     args.truncate(args.len() - 1);
                     args.push(path.into_os_string());
                     args

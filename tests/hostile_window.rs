@@ -124,6 +124,11 @@ fn every_command_refuses_hostile_calls() {
             &["Format", "format", "Download the certificate first"],
         ),
         (
+            "copy_snippet",
+            &[("id", json!("curl"))],
+            &["Example", "id", "Download the certificate first"],
+        ),
+        (
             "export_listed",
             &[("id", id.clone()), ("format", json!("pem"))],
             &["Certificate", "No certificate", "Format", "format", "id"],
@@ -240,6 +245,7 @@ fn every_command_refuses_hostile_calls() {
     // out of order (nothing generated) they say what must come first.
     for command in [
         "defaults", "copy", "remember", "forget", "discard", "home", "settings", "download",
+        "save_pem",
     ] {
         let clean = app.invoke(command, json!({}));
         let mut calls = Vec::new();

@@ -7,6 +7,7 @@
   const password = el('password');
   const saved = el('saved');
   const download = el('download');
+  const savePem = el('save-pem');
   const keychain = el('keychain');
   const leaveDialog = el('leave-dialog');
   let pending = false;
@@ -26,7 +27,10 @@
     keychain.disabled = false;
     el('keychain-status').textContent = '';
     download.disabled = true;
+    savePem.disabled = true;
     el('download-status').textContent = '';
+    el('pem-status').textContent = '';
+    el('pem-hint').textContent = app.defaultsCache ? app.defaultsCache.hints.pem : '';
     app.show('screen-ready');
     el('copy').focus();
   }
@@ -35,9 +39,11 @@
   saved.addEventListener('change', async () => {
     const want = saved.checked;
     download.disabled = true;
+    savePem.disabled = true;
     try {
       await app.invoke('confirm_saved', { saved: want });
       download.disabled = !want;
+      savePem.disabled = !want;
     } catch (e) {
       saved.checked = false;
       el('download-status').textContent = (e && e.message) || String(e);
@@ -85,14 +91,76 @@
     }
   });
 
+  // The PEM copy: written and checked by Rust, before the download.
+  savePem.addEventListener('click', async () => {
+    if (savePem.disabled) return;
+    savePem.disabled = true;
+    download.disabled = true;
+    el('pem-status').textContent = 'Choose where to save the PEM copy…';
+    try {
+      const path = await app.invoke('save_pem');
+      el('pem-status').textContent = 'Saved the PEM copy to ' + path;
+    } catch (e) {
+      el('pem-status').textContent = (e && e.message) || String(e);
+      savePem.disabled = !saved.checked;
+    } finally {
+      download.disabled = !saved.checked;
+    }
+  });
+
+  // "How to use it", as Rust writes it: each client's text and its Copy button.
+  function renderHowto(snippets) {
+    const box = el('howto');
+    // The password setup comes first and stays open; each client is a
+    // section the admin opens, so the page is a list of names, not a wall.
+    box.replaceChildren(...snippets.map((s, i) => {
+      const section = document.createElement(i === 0 ? 'section' : 'details');
+      section.className = 'snippet';
+      section.id = 'howto-' + s.id;
+      const h = document.createElement(i === 0 ? 'h3' : 'summary');
+      h.textContent = s.title;
+      section.append(h);
+      if (s.note) {
+        const note = document.createElement('p');
+        note.className = 'note';
+        note.textContent = s.note;
+        section.append(note);
+      }
+      if (s.code) {
+        const pre = document.createElement('pre');
+        pre.id = 'snippet-' + s.id;
+        pre.tabIndex = 0;
+        pre.textContent = s.code;
+        const copy = document.createElement('button');
+        copy.type = 'button';
+        copy.className = 'copy-snippet';
+        copy.textContent = 'Copy';
+        copy.setAttribute('aria-label', 'Copy: ' + s.title);
+        const status = document.createElement('span');
+        status.className = 'status';
+        status.setAttribute('role', 'status');
+        copy.addEventListener('click', async () => {
+          try {
+            await app.invoke('copy_snippet', { id: s.id });
+            status.textContent = 'Copied.';
+          } catch (e) {
+            status.textContent = (e && e.message) || String(e);
+          }
+        });
+        section.append(pre, copy, status);
+      }
+      return section;
+    }));
+  }
+
   function showDone(done) {
     el('saved-path').textContent = done.path;
     el('done-keychain').hidden = !done.keychainText;
     el('done-keychain').textContent = done.keychainText ? done.keychainText + '.' : '';
-    el('postman-path').textContent = done.path;
-    const shellQuote = (s) => "'" + s.replace(/'/g, "'\\''") + "'";
-    el('curl-command').textContent =
-      'curl --cert-type P12 --cert ' + shellQuote(done.path + ':PASSWORD') + ' https://api.example.com/';
+    el('saved-pem-line').hidden = !done.pem;
+    el('saved-pem').textContent = done.pem || '';
+    renderHowto(done.snippets);
+
     el('export-status').textContent = '';
     el('done-list-problem').hidden = !done.listProblem;
     el('done-list-problem').textContent = done.listProblem || '';

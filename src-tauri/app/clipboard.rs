@@ -41,3 +41,11 @@ pub fn copy_then_clear<R: Runtime>(app: &AppHandle<R>, password: &str) -> Result
     });
     Ok(())
 }
+
+/// Copies text that holds no secret (a "How to use it" example): it stays on
+/// the clipboard.
+pub fn copy_text<R: Runtime>(app: &AppHandle<R>, text: &str) -> Result<(), AppError> {
+    app.clipboard()
+        .write_text(text)
+        .map_err(|e| AppError::Clipboard(e.to_string()))
+}

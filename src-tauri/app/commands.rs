@@ -19,6 +19,7 @@ use authcert_core::engine::{
     Choice, Clock, Field, FieldError, InvalidRequest, KeyType, RawRequest,
 };
 use authcert_core::form::Defaults;
+use authcert_core::howto::{self, Snippet};
 use authcert_core::keychain;
 use authcert_core::life::{LifeError, Pending};
 
@@ -230,16 +231,76 @@ pub async fn confirm_saved(saved: Value, pending: State<'_, PendingState>) -> Re
     Ok(pending.confirm_saved(saved)?)
 }
 
+/// Opens the save dialog for the PEM copy, then has the core write and
+/// check it (before the .p12's download, which wipes the key).
+#[tauri::command]
+pub async fn save_pem<R: Runtime>(
+    window: WebviewWindow<R>,
+    pending: State<'_, PendingState>,
+) -> Result<String, AppError> {
+    let suggested = pending.check_savable("pem")?;
+    let pending = pending.inner().clone();
+    blocking("saving the PEM copy", move || {
+        let path = dialog::save_path(
+            &window,
+            "Save PEM copy",
+            &suggested,
+            "PEM certificate and encrypted key",
+            &["pem"],
+        )
+        .ok_or(AppError::PemCancelled)?;
+        Ok(pending.save_pem(&path)?.display().to_string())
+    })
+    .await
+}
+
 /// What the screen shows after a download.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Downloaded {
     path: String,
+    pem: Option<String>,
     in_keychain: bool,
     /// Where the password is stored, in words.
     keychain_text: Option<String>,
     /// A damaged list found (and kept aside) while recording it.
     list_problem: Option<String>,
+    /// How to use it, client by client.
+    snippets: Vec<Snippet>,
+}
+
+/// The "How to use it" texts of the saved certificate.
+fn snippets_of(pending: &Pending) -> Result<Vec<Snippet>, AppError> {
+    let (facts, saved) = pending.saved()?;
+    Ok(howto::snippets(howto::Files {
+        p12: &saved.path,
+        pem: saved.pem.as_deref(),
+        encryption: facts.encryption,
+    }))
+}
+
+/// Copies one "How to use it" text (by its id) to the clipboard.
+#[tauri::command]
+pub async fn copy_snippet<R: Runtime>(
+    id: Value,
+    app: AppHandle<R>,
+    pending: State<'_, PendingState>,
+) -> Result<(), AppError> {
+    let id = match id.as_str() {
+        Some(id) if id.len() <= 40 => id.to_string(),
+        _ => {
+            return Err(AppError::input(
+                "id",
+                "Example: give the name of one of the examples shown.",
+            ))
+        }
+    };
+    let snippets = snippets_of(&pending)?;
+    let snippet = snippets
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| AppError::input("id", "Example: there is no example of that name."))?;
+    clipboard::copy_text(&app, &snippet.code)
 }
 
 /// Opens the save dialog, then has the core write, check and record the
@@ -264,6 +325,8 @@ pub async fn download<R: Runtime>(
         let saved = pending.save(&path)?;
         Ok(Downloaded {
             path: saved.path.display().to_string(),
+            pem: saved.pem.as_ref().map(|p| p.display().to_string()),
+            snippets: snippets_of(&pending)?,
             in_keychain: saved.keychain_account.is_some(),
             keychain_text: saved
                 .keychain_account

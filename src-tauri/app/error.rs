@@ -34,6 +34,8 @@ pub enum AppError {
     Cancelled,
     #[error("The export was cancelled.")]
     ExportCancelled,
+    #[error("The PEM copy was not saved (cancelled). The certificate is still here.")]
+    PemCancelled,
     #[error("The public certificate was not saved: {0}")]
     Export(SaveError),
     #[error("Copying to the clipboard failed: {0}")]
@@ -74,7 +76,10 @@ impl serde::Serialize for AppError {
         st.serialize_field("errors", errors)?;
         st.serialize_field(
             "cancelled",
-            &matches!(self, AppError::Cancelled | AppError::ExportCancelled),
+            &matches!(
+                self,
+                AppError::Cancelled | AppError::ExportCancelled | AppError::PemCancelled
+            ),
         )?;
         st.end()
     }

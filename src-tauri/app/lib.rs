@@ -44,6 +44,8 @@ pub fn run() -> Result<(), tauri::Error> {
             commands::forget,
             commands::confirm_saved,
             commands::download,
+            commands::save_pem,
+            commands::copy_snippet,
             commands::export,
             commands::discard,
             commands::leave,

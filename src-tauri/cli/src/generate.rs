@@ -35,9 +35,7 @@ Options:
                          the day the API token or account ends; the
                          certificate may not outlive it
   --encryption aes-256|3des
-                         how the file is protected: aes-256 (default,
-                         recommended) or 3des for older systems (Windows
-                         Server 2016, macOS before 14, Java before 8u301)
+                         {encryption}
   --hash sha256|sha384|sha512
                          the signature hash (default sha256; sha384 for
                          ecdsa-p384)
@@ -49,11 +47,16 @@ Options:
                          account \"NICKNAME (first 8 hex digits of the
                          SHA-256 fingerprint)\". If that fails, nothing is
                          saved.
+  --pem-out FILE.pem     also save a PEM copy, for clients that read PEM
+                         (Python's ssl, requests, httpx; Node's key and cert):
+                         the certificate and the private key, the key
+                         encrypted (PKCS#8, AES-256) with the same password
 
 Example:
   pw=$(authcert generate --nickname \"Billing API\" --end-date 2027-06-30 --out billing.p12)
-  curl --cert-type P12 --cert \"billing.p12:$pw\" https://api.example.com/
+  curl --cert-type P12 --cert billing.p12 --pass \"$pw\" https://api.example.com/
 ",
+        encryption = authcert_core::form::wrap(authcert_core::form::encryption_hint(), 76, 25),
         combos = engine::request::combinations_text(),
         keychain = keychain::system_name(),
         service = keychain::SERVICE,
@@ -70,6 +73,7 @@ struct GenerateArgs {
     hash: Option<String>,
     key: Option<String>,
     out: Option<String>,
+    pem_out: Option<String>,
     keychain: bool,
     help: bool,
 }
@@ -98,6 +102,7 @@ fn parse_generate_args(args: &[String]) -> Result<GenerateArgs, String> {
             "--hash" => &mut parsed.hash,
             "--key" => &mut parsed.key,
             "--out" => &mut parsed.out,
+            "--pem-out" => &mut parsed.pem_out,
             _ => {
                 return Err(format!(
                     "“{}” is not an option of generate; see `authcert generate --help`.",
@@ -196,6 +201,15 @@ pub fn run(
     if let Err(e) = save::check_target(&out) {
         return invalid(stderr, &format!("--out: {e}"));
     }
+    let pem_out = parsed.pem_out.map(PathBuf::from);
+    if let Some(pem) = &pem_out {
+        if let Err(e) = save::check_target(pem) {
+            return invalid(stderr, &format!("--pem-out: {e}"));
+        }
+        if same_file(pem, &out) {
+            return invalid(stderr, "--pem-out: give it another file than --out.");
+        }
+    }
 
     let made = match pending.make(&raw, clock) {
         Ok(made) => made,
@@ -216,9 +230,12 @@ pub fn run(
         }
     }
     // The password reaches the admin below, on standard output.
-    let saved = pending
-        .confirm_saved(true)
-        .and_then(|()| pending.save(&out));
+    let saved = pending.confirm_saved(true).and_then(|()| {
+        if let Some(pem) = &pem_out {
+            pending.save_pem(pem)?;
+        }
+        pending.save(&out)
+    });
     let saved = match saved {
         Ok(saved) => saved,
         Err(e) => {
@@ -254,8 +271,13 @@ pub fn run(
     }
     let _ = writeln!(
         stderr,
-        "Saved {}\n{}\nListed in {}",
+        "Saved {}{}\n{}\nListed in {}",
         saved.path.display(),
+        saved
+            .pem
+            .as_ref()
+            .map(|p| format!("\nSaved the PEM copy {}", p.display()))
+            .unwrap_or_default(),
         made.facts.summary(),
         store.list_path().display()
     );
@@ -273,4 +295,10 @@ pub fn run(
         ),
     };
     EXIT_OK
+}
+
+/// Whether two paths name one file (the same text once made absolute).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    abs(a) == abs(b)
 }

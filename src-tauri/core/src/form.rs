@@ -47,6 +47,7 @@ pub struct Hints {
     pub reminder_days: String,
     pub copied: String,
     pub copied_from_keychain: String,
+    pub pem: String,
 }
 
 /// What the form needs to start.
@@ -103,6 +104,7 @@ impl Defaults {
                 "Copied. The clipboard is cleared again in {} if it still holds the password.",
                 duration_words(CLIPBOARD_SECONDS)
             ),
+            pem: "For clients that read PEM rather than .p12 (Python's ssl, requests and httpx; Node's key and cert options; nginx as a proxy): the certificate and its private key in one file, the key encrypted with the same password. Save it before the download: after the download the key is wiped.".into(),
             copied_from_keychain: format!(
                 "Password copied from the keychain. The clipboard is cleared again in {} if it still holds it.",
                 duration_words(CLIPBOARD_SECONDS)
@@ -134,9 +136,51 @@ impl Defaults {
     }
 }
 
-/// When to choose which encryption, in plain words.
+/// When to choose which encryption, in plain words. The facts, from the
+/// importers' own source where it is open and their maintainers' reports
+/// otherwise (README, "Which encryption"): OpenSSL 1.1.1 and 3, curl,
+/// Postman, Insomnia, Bruno (BoringSSL since 2019), Node, Python's
+/// cryptography, Java 8u301 / 11.0.12 / 12 and later (JDK-8153005), Windows
+/// 10 1709 and Server 2019 and later, and macOS 15's newer decoder
+/// (Security framework p12import.c, reached by SecPKCS12Import and `security
+/// import -f pkcs12`) read AES-256 (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC,
+/// HMAC-SHA256 MAC). macOS's older decoder (pkcs12Decode.cpp: `security
+/// import` without -f, Keychain Access, everything on macOS 14 and older;
+/// its MAC is SHA-1 only), Windows Server 2016 and Windows 10 before 1709,
+/// Java before 8u301 and Android 13 and older refuse it as "wrong password";
+/// all of them read Triple DES (pbeWithSHAAnd3-KeyTripleDES-CBC, HMAC-SHA1),
+/// which OpenSSL 3 reads without its legacy provider.
 pub fn encryption_hint() -> &'static str {
-    "How the file is protected. Choose Triple DES only for Windows Server 2016, macOS before 14, Java before 8u301 or older Android."
+    "How the file is protected. AES-256 (recommended) opens in every current API client (curl, Postman, Insomnia, Bruno, Python, Node, Java 8u301 and later), on Windows 10 (version 1709 and later), Windows 11 and Windows Server 2019 and later, and on macOS 15 and later with `security import -f pkcs12`. Choose Triple DES if the file will go into a Mac's keychain by double-click or on macOS 14 or older, into Windows Server 2016 or older, Java 8 before 8u301, or Android 13 or older: those refuse AES-256 files, saying the password is wrong."
+}
+
+/// `text` wrapped to `width` columns, every line after the first indented
+/// by `indent` spaces (for the command line's help).
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let room = width - if out.is_empty() { 0 } else { indent };
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+            if !out.is_empty() {
+                out.push_str(&" ".repeat(indent));
+            }
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        if !out.is_empty() {
+            out.push_str(&" ".repeat(indent));
+        }
+        out.push_str(&line);
+    }
+    out
 }
 
 /// "one minute", "2 minutes", "30 seconds".
@@ -167,5 +211,6 @@ mod tests {
         assert_eq!(d.key_hashes.len(), KeyType::ALL.len());
         assert_eq!(duration_words(120), "2 minutes");
         assert_eq!(duration_words(2), "2 seconds");
+        assert_eq!(wrap("aa bb cc dd", 5, 2), "aa bb\n  cc\n  dd");
     }
 }

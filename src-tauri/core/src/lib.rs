@@ -14,6 +14,7 @@ pub mod engine;
 pub mod filename;
 pub mod form;
 pub mod hooks;
+pub mod howto;
 pub mod keychain;
 pub mod life;
 pub mod overview;

@@ -100,6 +100,8 @@ impl std::fmt::Debug for Made {
 #[derive(Debug, Clone)]
 pub struct Saved {
     pub path: PathBuf,
+    /// The PEM copy, when one was saved before the .p12.
+    pub pem: Option<PathBuf>,
     pub keychain_account: Option<String>,
     /// A damaged list found (and kept aside) while recording it.
     pub list_notice: Option<String>,
@@ -128,6 +130,7 @@ impl Kept {
 enum Work {
     Keychain,
     Saving,
+    SavingPem,
 }
 
 impl Work {
@@ -135,6 +138,7 @@ impl Work {
         match self {
             Work::Keychain => "the keychain is being updated",
             Work::Saving => "it is being saved",
+            Work::SavingPem => "its PEM copy is being saved",
         }
     }
 }
@@ -144,8 +148,17 @@ struct ReadyCert {
     /// last holder lets go.
     issued: Arc<Issued>,
     keychain_account: Option<String>,
+    /// The PEM copy saved so far (removed again if this one is discarded).
+    pem: Option<PathBuf>,
     confirmed: bool,
     busy: Option<Work>,
+}
+
+/// What a slow operation takes from the waiting certificate.
+struct Begun {
+    issued: Arc<Issued>,
+    keychain_account: Option<String>,
+    pem: Option<PathBuf>,
 }
 
 enum State {
@@ -290,6 +303,7 @@ impl Pending {
             *state = State::Ready(ReadyCert {
                 issued: Arc::new(issued),
                 keychain_account: None,
+                pem: None,
                 confirmed: false,
                 busy: None,
             });
@@ -302,23 +316,31 @@ impl Pending {
     /// Marks the waiting certificate busy with `work`; returns what the work
     /// needs. Refused unless a certificate waits and nothing else runs (and,
     /// to save it, unless the admin has confirmed saving the password).
-    fn begin(&self, work: Work) -> Result<(Arc<Issued>, Option<String>), LifeError> {
+    fn begin(&self, work: Work) -> Result<Begun, LifeError> {
         let mut state = self.lock();
         let ready = ready_mut(&mut state)?;
-        if work == Work::Saving && !ready.confirmed {
+        if matches!(work, Work::Saving | Work::SavingPem) && !ready.confirmed {
             return Err(LifeError::NotConfirmed);
         }
         if let Some(other) = ready.busy {
             return Err(LifeError::Busy(other.words()));
         }
         ready.busy = Some(work);
-        Ok((ready.issued.clone(), ready.keychain_account.clone()))
+        Ok(Begun {
+            issued: ready.issued.clone(),
+            keychain_account: ready.keychain_account.clone(),
+            pem: ready.pem.clone(),
+        })
     }
 
     /// Stores the waiting certificate's password in the keychain, under an
     /// account of its own (`keychain::account_for`).
     pub fn keep(&self) -> Result<Kept, LifeError> {
-        let (issued, already) = self.begin(Work::Keychain)?;
+        let Begun {
+            issued,
+            keychain_account: already,
+            ..
+        } = self.begin(Work::Keychain)?;
         let mut guard = Guard::new(self, clear_busy);
         if let Some(account) = already {
             return Ok(Kept { account });
@@ -341,8 +363,10 @@ impl Pending {
 
     /// Deletes the waiting certificate's password from the keychain again.
     pub fn unkeep(&self) -> Result<(), LifeError> {
-        let (issued, account) = self.begin(Work::Keychain)?;
-        drop(issued);
+        let Begun {
+            keychain_account: account,
+            ..
+        } = self.begin(Work::Keychain)?;
         let mut guard = Guard::new(self, clear_busy);
         crate::hooks::panic_point("unkeep");
         if let Some(account) = &account {
@@ -388,7 +412,11 @@ impl Pending {
     /// lock. Only then are the password and the key wiped. On any failure
     /// nothing is left at `path` and the certificate still waits.
     pub fn save(&self, path: &Path) -> Result<Saved, LifeError> {
-        let (issued, keychain_account) = self.begin(Work::Saving)?;
+        let Begun {
+            issued,
+            keychain_account,
+            pem,
+        } = self.begin(Work::Saving)?;
         let mut guard = Guard::new(self, clear_busy);
         let store = self.store()?;
         crate::hooks::panic_point("save");
@@ -402,12 +430,13 @@ impl Pending {
         })?;
         // The path as the admin will look for it later.
         let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let record = Record::new(
+        let mut record = Record::new(
             &issued.facts,
             &shown,
             keychain_account.clone(),
             Timestamp::now(),
         );
+        record.pem_file = pem.as_ref().map(|p| p.display().to_string());
         let damaged = match store.add_new(record) {
             Ok(damaged) => damaged,
             Err(e) => {
@@ -418,6 +447,7 @@ impl Pending {
         };
         let saved = Saved {
             path: shown,
+            pem,
             keychain_account,
             list_notice: damaged.map(|d| d.message()),
         };
@@ -432,6 +462,53 @@ impl Pending {
         // The last holder: dropping it wipes the password and the file's bytes.
         drop(issued);
         Ok(saved)
+    }
+
+    /// Saves the PEM copy of the waiting certificate at `path` (certificate
+    /// and key encrypted with the same password; engine::pem_bundle):
+    /// written atomically, read back and decrypted before it counts. The
+    /// certificate still waits for its .p12; discarding it removes the copy.
+    pub fn save_pem(&self, path: &Path) -> Result<PathBuf, LifeError> {
+        let Begun { issued, .. } = self.begin(Work::SavingPem)?;
+        let mut guard = Guard::new(self, clear_busy);
+        crate::hooks::panic_point("save_pem");
+        // The key, for a moment: out of the .p12, into the PEM's encryption.
+        let opened = engine::pkcs12::read::open(
+            &issued.p12,
+            issued.password.expose(),
+            &engine::pkcs12::read::Limits::default(),
+        )
+        .map_err(|e| LifeError::SelfCheck(IssueError::SelfCheck(e.to_string())))?;
+        let key = opened
+            .keys
+            .first()
+            .ok_or_else(|| LifeError::SelfCheck(IssueError::SelfCheck("no key".into())))?;
+        let text = engine::pem_bundle::bundle(
+            &issued.facts.certificate_der,
+            &[],
+            &key.value,
+            &issued.password,
+        )?;
+        save::write_new(path, text.as_bytes(), |back| {
+            engine::pem_bundle::check(
+                back,
+                &issued.password,
+                &issued.facts.certificate_der,
+                &key.value,
+            )
+        })
+        .map_err(|e| match e {
+            WriteNewError::Save(s) => LifeError::Save(s),
+            WriteNewError::Verify(v) => LifeError::SelfCheck(v),
+        })?;
+        let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut state = self.lock();
+        if let Ok(ready) = ready_mut(&mut state) {
+            ready.pem = Some(shown.clone());
+            ready.busy = None;
+        }
+        guard.done();
+        Ok(shown)
     }
 
     /// Takes back a certificate just saved (the command line, when the
@@ -450,6 +527,9 @@ impl Pending {
             }
         };
         let _ = std::fs::remove_file(&saved.path);
+        if let Some(pem) = &saved.pem {
+            let _ = std::fs::remove_file(pem);
+        }
         let _ = self.store()?.remove(&facts.sha256_fingerprint);
         if let Some(account) = &saved.keychain_account {
             let _ = self.keychains.open().and_then(|k| k.delete(account));
@@ -499,6 +579,11 @@ impl Pending {
         if let Some(State::Ready(ready)) = taken {
             if let Some(account) = &ready.keychain_account {
                 let _ = self.keychains.open().and_then(|k| k.delete(account));
+            }
+            // Its PEM copy goes with it: a discarded certificate leaves no key
+            // behind, encrypted or not.
+            if let Some(pem) = &ready.pem {
+                let _ = std::fs::remove_file(pem);
             }
             // Dropping `ready` wipes the password and the key.
         }

@@ -5,6 +5,7 @@ pub mod certificate;
 pub mod error;
 pub mod issued;
 pub mod password;
+pub mod pem_bundle;
 pub mod pkcs12;
 pub mod request;
 pub mod spare;

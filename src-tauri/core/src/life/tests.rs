@@ -189,8 +189,7 @@ fn an_operation_under_way_makes_the_others_wait_or_refuse() {
     let p = Arc::new(w.pending());
     make(&p, "Busy");
     p.confirm_saved(true).unwrap();
-    let (issued, _) = p.begin(Work::Keychain).unwrap();
-    drop(issued);
+    drop(p.begin(Work::Keychain).unwrap());
     for refused in [
         p.keep().err(),
         p.unkeep().err(),
@@ -225,7 +224,7 @@ fn a_panic_in_the_middle_of_an_operation_loses_nothing() {
     let crashed = {
         let p = p.clone();
         thread::spawn(move || {
-            let (_issued, _) = p.begin(Work::Saving).unwrap();
+            let _begun = p.begin(Work::Saving).unwrap();
             let _guard = Guard::new(&p, clear_busy);
             // Poison the lock too: the state must survive both.
             let _held = p.lock();
@@ -296,4 +295,39 @@ fn a_keychain_failure_says_why_and_changes_nothing() {
     p.keep().unwrap();
     p.confirm_saved(true).unwrap();
     p.save(&dir.path().join("denied.p12")).unwrap();
+}
+
+#[test]
+fn a_pem_copy_is_saved_encrypted_and_goes_with_a_discard() {
+    let w = World::new();
+    let p = w.pending();
+    let made = make(&p, "Pem");
+    let pem = w.path("pem.pem");
+    assert!(matches!(p.save_pem(&pem), Err(LifeError::NotConfirmed)));
+    p.confirm_saved(true).unwrap();
+    let saved_pem = p.save_pem(&pem).unwrap();
+    let text = std::fs::read_to_string(&pem).unwrap();
+    assert!(text.starts_with("-----BEGIN CERTIFICATE-----"), "{text}");
+    assert!(text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assert!(!text.contains("BEGIN PRIVATE KEY"), "never a clear key");
+    assert!(!text.contains(made.password.as_str()));
+    // Discarded: the copy goes too.
+    p.discard();
+    assert!(!saved_pem.exists());
+
+    // Saved with the .p12: both are recorded.
+    let made = make(&p, "Pem 2");
+    p.confirm_saved(true).unwrap();
+    let pem = w.path("pem2.pem");
+    p.save_pem(&pem).unwrap();
+    let saved = p.save(&w.path("pem2.p12")).unwrap();
+    assert!(saved.pem.is_some());
+    let record = w.store().get(&made.facts.sha256_fingerprint).unwrap();
+    assert!(record.pem_file.unwrap().ends_with("pem2.pem"));
+    // After the .p12 the key is gone: no more PEM copies.
+    assert!(matches!(
+        p.save_pem(&w.path("late.pem")),
+        Err(LifeError::AlreadySaved(_))
+    ));
+    assert!(!w.path("late.pem").exists());
 }

@@ -35,6 +35,9 @@ pub struct Record {
     /// `AuthCert`), if it is stored there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keychain_account: Option<String>,
+    /// Where its PEM copy was saved, if one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pem_file: Option<String>,
     pub recorded_at: Timestamp,
 }
 
@@ -61,6 +64,7 @@ impl Record {
             certificate_pem: facts.certificate_pem(),
             file: file.display().to_string(),
             keychain_account,
+            pem_file: None,
             recorded_at: now,
         }
     }

@@ -21,6 +21,7 @@ fn record(n: usize, not_after: &str) -> Record {
         certificate_pem: String::new(),
         file: format!("/tmp/cert-{n}.p12"),
         keychain_account: None,
+        pem_file: None,
         recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
     }
 }
