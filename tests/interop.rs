@@ -3,10 +3,11 @@
 //! encryption profiles and every key type and hash.
 
 mod common;
+#[path = "support/servers.rs"]
+mod servers;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use authcert_core::engine::{Choice, Encryption, KeyType};
@@ -411,97 +412,21 @@ for item in json.load(sys.stdin):
     );
 }
 
-/// `openssl s_server` that asks for a client certificate, trusts only `ca`
-/// and refuses a handshake without an acceptable one. Stopped on drop.
-struct Server {
-    child: Child,
-    port: u16,
+/// The server's authority and certificate, made once for every test here.
+fn pki() -> &'static servers::Pki {
+    static PKI: OnceLock<servers::Pki> = OnceLock::new();
+    PKI.get_or_init(|| servers::Pki::new(&scratch("server-pki")))
 }
 
-impl Server {
-    fn start(dir: &Path, ca: &Path) -> Server {
-        let (cert, key) = server_identity(dir);
-        let mut child = Command::new("openssl")
-            .args([
-                "s_server",
-                "-accept",
-                "127.0.0.1:0",
-                "-www",
-                "-naccept",
-                "1",
-                "-Verify",
-                "1",
-                "-verify_return_error",
-                "-CAfile",
-                path(ca),
-                "-cert",
-                path(&cert),
-                "-key",
-                path(&key),
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl s_server starts");
-        // s_server prints "ACCEPT 127.0.0.1:PORT" once it listens.
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let port = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|l| {
-                l.strip_prefix("ACCEPT ")
-                    .and_then(|a| a.rsplit(':').next())
-                    .and_then(|p| p.parse().ok())
-            })
-            .expect("s_server reports its port");
-        std::thread::spawn(move || lines.for_each(drop));
-        Server { child, port }
-    }
+/// `openssl s_server` for one connection that asks for a client
+/// certificate, trusts only `ca` and refuses a handshake without an
+/// acceptable one. Stopped on drop.
+fn s_server(ca: &Path) -> servers::Running {
+    servers::s_server(pki(), Some(ca), &["-naccept", "1"])
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn server_identity(dir: &Path) -> (PathBuf, PathBuf) {
-    static ID: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
-    ID.get_or_init(|| {
-        let cert = dir.join("server.pem");
-        let key = dir.join("server.key");
-        let r = tool(
-            "openssl",
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-subj",
-                "/CN=localhost",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-days",
-                "2",
-                "-keyout",
-                path(&key),
-                "-out",
-                path(&cert),
-            ],
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        (cert, key)
-    })
-    .clone()
-}
-
-fn curl(server: &Server, m: &Made) -> Run {
-    let (ca, _) = server_identity(Path::new(env!("CARGO_TARGET_TMPDIR")));
+fn curl(server: &servers::Running, m: &Made) -> Run {
+    let ca = &pki().ca;
     tool(
         "curl",
         &[
@@ -510,7 +435,7 @@ fn curl(server: &Server, m: &Made) -> Run {
             "--max-time",
             "20",
             "--cacert",
-            path(&ca),
+            path(ca),
             "--cert-type",
             "P12",
             "--cert",
@@ -522,10 +447,9 @@ fn curl(server: &Server, m: &Made) -> Run {
 
 #[test]
 fn curl_completes_a_mutual_tls_handshake_and_another_certificate_is_refused() {
-    let dir = scratch("mtls");
     let all = made();
     for (i, m) in all.iter().enumerate() {
-        let trusting = Server::start(&dir, &m.cert_pem);
+        let trusting = s_server(&m.cert_pem);
         let r = curl(&trusting, m);
         assert_eq!(r.code, 0, "{}: {}", m.nickname, r.stderr);
         assert!(
@@ -537,7 +461,7 @@ fn curl_completes_a_mutual_tls_handshake_and_another_certificate_is_refused() {
 
         // A server that trusts a different client certificate refuses this one.
         let other = &all[(i + 1) % all.len()];
-        let distrusting = Server::start(&dir, &other.cert_pem);
+        let distrusting = s_server(&other.cert_pem);
         let r = curl(&distrusting, m);
         assert_ne!(
             r.code, 0,
