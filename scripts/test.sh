@@ -15,8 +15,8 @@ echo "== cargo deny: crates.io only, licences on the allow list, no wildcards" >
 cargo deny --log-level error --locked check bans licenses sources
 echo "== known vulnerabilities (RustSec): the snapshot, and the live database where GitHub answers" >&2
 scripts/advisories.sh
-echo "== cargo test (with the end-to-end tests' hooks)" >&2
-cargo test --locked --all-targets --features test-hooks
+echo "== cargo test, every crate (the core's and the command line's own tests too; with the end-to-end tests' hooks)" >&2
+cargo test --locked --workspace --exclude bare-window --all-targets --features test-hooks
 echo "== shellcheck scripts/ and the workflow lint (yamllint, actionlint, zizmor)" >&2
 shellcheck -S warning scripts/*.sh .ci/run
 scripts/lint-workflows.sh
