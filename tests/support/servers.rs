@@ -328,3 +328,93 @@ pub fn wait_listening(port: u16, what: &str) {
         std::thread::sleep(Duration::from_millis(30));
     }
 }
+
+/// Apache httpd on 127.0.0.1 (its own config under `dir`, in the
+/// foreground): `SSLVerifyClient require` against `trusting`, or no client
+/// certificate asked when `None`. `/status` answers 200 from inside the
+/// server (mod_status), so no file needs to be readable by its workers.
+pub fn apache(pki: &Pki, dir: &Path, trusting: Option<&Path>) -> Running {
+    std::fs::create_dir_all(dir).unwrap();
+    let port = free_port();
+    let verify = match trusting {
+        Some(ca) => format!(
+            "SSLVerifyClient require\n    SSLVerifyDepth 2\n    SSLCACertificateFile {}",
+            s(ca)
+        ),
+        None => String::new(),
+    };
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    // As root httpd must hand its workers to another user.
+    let user = if root {
+        "User www-data\nGroup www-data"
+    } else {
+        ""
+    };
+    let modules = "/usr/lib/apache2/modules";
+    let conf = dir.join("httpd.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "ServerRoot /usr/lib/apache2
+LoadModule mpm_event_module {modules}/mod_mpm_event.so
+LoadModule authz_core_module {modules}/mod_authz_core.so
+LoadModule socache_shmcb_module {modules}/mod_socache_shmcb.so
+LoadModule ssl_module {modules}/mod_ssl.so
+LoadModule status_module {modules}/mod_status.so
+{user}
+ServerName localhost
+PidFile {dir}/httpd.pid
+ErrorLog {dir}/error.log
+DefaultRuntimeDir {dir}
+Mutex file:{dir} default
+SSLSessionCache shmcb:{dir}/ssl_scache(512000)
+Listen 127.0.0.1:{port}
+<VirtualHost 127.0.0.1:{port}>
+    SSLEngine on
+    SSLCertificateFile {cert}
+    SSLCertificateKeyFile {key}
+    {verify}
+    <Location /status>
+        SetHandler server-status
+        Require all granted
+    </Location>
+</VirtualHost>
+",
+            dir = s(dir),
+            cert = s(&pki.server_cert),
+            key = s(&pki.server_key),
+        ),
+    )
+    .unwrap();
+    let child = Command::new("apache2")
+        .args(["-f", s(&conf), "-DFOREGROUND"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("apache2 starts; scripts/test.sh installs it");
+    let running = Running {
+        child,
+        port,
+        graceful: true,
+    };
+    wait_listening(port, "apache2");
+    running
+}
+
+/// A TCP server on 127.0.0.1 that accepts connections and never answers.
+pub struct Stalling {
+    pub port: u16,
+    _listener: TcpListener,
+}
+
+pub fn stalling() -> Stalling {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    Stalling {
+        port: listener.local_addr().unwrap().port(),
+        _listener: listener,
+    }
+}

@@ -1,10 +1,11 @@
-//! The command line: `authcert generate` and `authcert list`, the engine and
-//! the list without a window. Results go to stdout (for generate: the
-//! password alone); everything for people goes to stderr.
+//! The command line: `authcert generate`, `list` and `test`, the core
+//! without a window. Results go to stdout (for generate: the password
+//! alone; for test: the verdict); everything else for people goes to stderr.
 //!
 //! Exit codes: 0 done; 2 invalid input (the message names the option and the
 //! rule); 1 any other failure (after which nothing is left at `--out`);
-//! 3 `list --expiring-within` found certificates to replace.
+//! 3 `list --expiring-within` found certificates to replace; `test`: one
+//! code per verdict (connect::Kind::exit_code).
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -14,6 +15,7 @@ use authcert_core::store::Store;
 
 mod generate;
 mod list;
+mod test;
 mod window;
 
 pub const EXIT_OK: i32 = 0;
@@ -39,11 +41,14 @@ Usage:
   authcert                 open the AuthCert window
   authcert generate ...    make a certificate and its password-protected .p12 file
   authcert list            list the certificates saved on this computer
-  authcert help COMMAND    explain the options of generate or list
+  authcert test URL ...    test a certificate against your API (one real request)
+  authcert help COMMAND    explain the options of generate, list or test
   authcert --version       show the version
 
 Exit status: 0 done, 2 invalid input, 1 any other failure,
-3 `list --expiring-within` found certificates to replace.
+3 `list --expiring-within` found certificates to replace;
+`authcert test`: 4 refused, 5 not requested, 6 server not trusted,
+7 unreachable (see `authcert help test`).
 The list lives in {list}
 (set {var} to use another folder).
 ",
@@ -87,6 +92,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             let text = match args.get(1).map(String::as_str) {
                 Some("generate") => generate::help(),
                 Some("list") => list::help(),
+                Some("test") => test::help(),
                 _ => usage(),
             };
             let _ = write!(stderr, "{text}");
@@ -96,7 +102,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             let _ = writeln!(stderr, "authcert {}", env!("CARGO_PKG_VERSION"));
             EXIT_OK
         }
-        Some(command @ ("generate" | "list")) => {
+        Some(command @ ("generate" | "list" | "test")) => {
             let store = match Store::open_default() {
                 Ok(s) => s,
                 Err(e) => {
@@ -107,6 +113,8 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             let clock = clock();
             if command == "generate" {
                 generate::run(&args[1..], &clock, &store, stdout, stderr)
+            } else if command == "test" {
+                test::run(&args[1..], &store, stdout, stderr)
             } else {
                 list::run(&args[1..], &clock, &store, stdout, stderr)
             }

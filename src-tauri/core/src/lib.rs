@@ -10,6 +10,7 @@
 //! - [`form`]: the form's choices, limits and hints, for the window;
 //! - [`keychain`], [`save`], [`filename`], [`platform`]: the system.
 
+pub mod connect;
 pub mod engine;
 pub mod filename;
 pub mod form;

@@ -248,6 +248,14 @@ impl Pending {
         }
     }
 
+    /// The SHA-256 fingerprint of the certificate waiting to be saved.
+    pub fn pending_fingerprint(&self) -> Option<String> {
+        match &*self.lock() {
+            State::Ready(r) => Some(r.issued.facts.sha256_fingerprint.clone()),
+            _ => None,
+        }
+    }
+
     /// Whether leaving now would lose a certificate (or one being made).
     pub fn has_pending(&self) -> bool {
         matches!(
@@ -535,6 +543,19 @@ impl Pending {
             let _ = self.keychains.open().and_then(|k| k.delete(account));
         }
         Ok(())
+    }
+
+    /// The waiting certificate as presented in a test against an API
+    /// (before it is saved, so one that does not work can be thrown away),
+    /// and its fingerprint. Opened outside the lock; the state is unchanged.
+    pub fn identity(&self) -> Result<(crate::connect::Identity, String), LifeError> {
+        let issued = {
+            let mut state = self.lock();
+            ready_mut(&mut state)?.issued.clone()
+        };
+        let identity = crate::connect::Identity::from_pkcs12(&issued.p12, issued.password.expose())
+            .map_err(|e| LifeError::Internal(e.to_string()))?;
+        Ok((identity, issued.facts.sha256_fingerprint.clone()))
     }
 
     /// A copy of the waiting certificate's password (for the clipboard).

@@ -149,6 +149,10 @@ pub struct Details {
     pub in_keychain: bool,
     /// Where the password is, in words (or that it is not stored).
     pub keychain_text: String,
+    /// The last test against an API, in words ("never tested").
+    pub last_test_text: String,
+    /// The address it was made with.
+    pub last_test_url: Option<String>,
 }
 
 impl Details {
@@ -158,7 +162,21 @@ impl Details {
             Some(account) => keychain::where_stored(account),
             None => "Password not stored in the keychain".into(),
         };
+        let last_test_text = match &r.last_test {
+            Some(t) => format!(
+                "{}{} by {} on {}",
+                capitalised(t.verdict.label()),
+                t.http_status
+                    .map(|s| format!(" (HTTP {s})"))
+                    .unwrap_or_default(),
+                t.url,
+                local_time(t.at, &clock.zone)
+            ),
+            None => "Not tested yet".into(),
+        };
         Details {
+            last_test_text,
+            last_test_url: r.last_test.as_ref().map(|t| t.url.clone()),
             issued: local_time(r.not_before, &clock.zone),
             expires: local_time(r.not_after, &clock.zone),
             zone: clock.zone_name(),
@@ -178,6 +196,14 @@ impl Details {
             sha1_thumbprint: r.sha1_thumbprint,
             file: r.file,
         }
+    }
+}
+
+fn capitalised(words: &str) -> String {
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-pub use record::{replacement_nickname, Record, Status};
+pub use record::{replacement_nickname, LastTest, Record, Status};
 
 use crate::engine::Nickname;
 
@@ -60,7 +60,7 @@ pub enum StoreError {
     ReminderDays(String),
 }
 
-fn plain_io(e: &io::Error) -> String {
+pub(crate) fn plain_io(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::PermissionDenied => "permission denied".into(),
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => "the disk is full".into(),
@@ -294,6 +294,19 @@ impl Store {
                 .find(|r| r.sha256_fingerprint == fingerprint)
                 .ok_or(StoreError::NotFound)?;
             r.keychain_account = account;
+            Ok(r.clone())
+        })
+        .map(|(r, _)| r)
+    }
+
+    /// Remembers the last test of a listed certificate against an API.
+    pub fn set_last_test(&self, fingerprint: &str, test: LastTest) -> Result<Record, StoreError> {
+        self.change(|records| {
+            let r = records
+                .iter_mut()
+                .find(|r| r.sha256_fingerprint == fingerprint)
+                .ok_or(StoreError::NotFound)?;
+            r.last_test = Some(test);
             Ok(r.clone())
         })
         .map(|(r, _)| r)

@@ -39,6 +39,19 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pem_file: Option<String>,
     pub recorded_at: Timestamp,
+    /// The last test against an API (connect), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_test: Option<LastTest>,
+}
+
+/// The outcome of the last test of a certificate against an API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LastTest {
+    pub verdict: crate::connect::Kind,
+    pub url: String,
+    pub http_status: Option<u16>,
+    pub at: Timestamp,
 }
 
 impl Record {
@@ -66,6 +79,7 @@ impl Record {
             keychain_account,
             pem_file: None,
             recorded_at: now,
+            last_test: None,
         }
     }
 

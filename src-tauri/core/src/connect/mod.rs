@@ -1,0 +1,277 @@
+//! Test a certificate against an API: one real HTTPS request (GET, no body)
+//! that presents the certificate, and a verdict in plain words (accepted,
+//! refused, not requested, server not trusted, unreachable).
+//!
+//! The TLS is rustls with the aws-lc-rs provider, the server verified by the
+//! system (rustls-platform-verifier); the HTTP is reqwest with the system's
+//! proxy settings, no redirects followed, a time limit on the whole request
+//! and a size limit on what is read of the answer. A test never changes the
+//! certificate or the list.
+
+pub mod identity;
+pub mod running;
+pub mod source;
+pub mod target;
+pub mod tls;
+pub mod verdict;
+
+use std::time::Instant;
+
+pub use identity::Identity;
+pub use running::{Running, Ticket};
+pub use target::{Fingerprint, Target, Timeout};
+pub use verdict::{Kind, ServerFacts, Verdict};
+
+use verdict::{Context, Ending, Failure};
+
+use crate::engine::pkcs12::read::ReadError;
+
+/// At most this much of an answer's body is read (enough for an error
+/// page); the rest is never downloaded.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Why a test could not start. Never carries a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("API address: {0}")]
+    Address(String),
+    #[error("Trust server fingerprint: {0}")]
+    Fingerprint(String),
+    #[error("Time limit: {0}")]
+    Timeout(String),
+    #[error("The certificate file could not be opened: {0}.")]
+    File(ReadError),
+    #[error("The certificate file holds no private key, so it cannot be presented to a server.")]
+    NoKey,
+    #[error("The certificate file's private key cannot be used for TLS.")]
+    KeyUnusable,
+    #[error("The certificate file's private key does not belong to its certificate.")]
+    KeyMismatch,
+    #[error(
+        "This certificate is already being tested; wait for that test to finish or cancel it."
+    )]
+    AlreadyRunning,
+    #[error("The test was cancelled.")]
+    Cancelled,
+    #[error("The certificate file {path} could not be read: {reason}.")]
+    Unreadable { path: String, reason: String },
+    #[error("{0}")]
+    Listed(crate::overview::ListedError),
+    #[error("No certificate named “{0}” is in the list; `authcert list` shows their names.")]
+    NotListed(String),
+    #[error("The password of “{0}” is not in the keychain: type the file's password to test it.")]
+    NeedPassword(String),
+    #[error("The file {0} now holds another certificate than the listed one; test that file with its own password.")]
+    OtherFile(String),
+    #[error("AuthCert could not prepare the test ({0}).")]
+    Internal(String),
+}
+
+impl ConnectError {
+    /// The field a refusal is about, for the window.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            ConnectError::Address(_) => Some("url"),
+            ConnectError::Fingerprint(_) => Some("trustServer"),
+            ConnectError::Timeout(_) => Some("timeout"),
+            ConnectError::File(ReadError::WrongPassword) | ConnectError::NeedPassword(_) => {
+                Some("password")
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One test: where, with what, and which server certificate to trust
+/// beyond the system's.
+pub struct Test<'a> {
+    pub target: &'a Target,
+    pub identity: &'a Identity,
+    pub trust: Option<Fingerprint>,
+    pub timeout: Timeout,
+}
+
+/// Makes the request and judges it. Errors only when the test cannot be
+/// set up; everything the server or the network does is a verdict.
+pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
+    let watch = tls::Watch::default();
+    let config = tls::config(test.identity.key.clone(), test.trust, &watch)?;
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(test.timeout.duration())
+        .timeout(test.timeout.duration())
+        .pool_max_idle_per_host(0)
+        .user_agent(concat!(
+            "AuthCert/",
+            env!("CARGO_PKG_VERSION"),
+            " (certificate test)"
+        ))
+        .build()
+        .map_err(|e| ConnectError::Internal(chain(&e)))?;
+    let started = Instant::now();
+    let outcome =
+        tokio::time::timeout(test.timeout.duration(), request(&client, test.target)).await;
+    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let seen = watch.seen();
+    let (ending, detail) = match outcome {
+        Err(_) => (
+            Ending::Failed(Failure::TimedOut),
+            "the whole request ran past the time limit".to_string(),
+        ),
+        Ok(Ok(answered)) => {
+            let detail = match &answered {
+                Ending::Answered { status, reason, .. } => format!("HTTP {status} {reason}"),
+                Ending::Failed(_) => String::new(),
+            };
+            (answered, detail)
+        }
+        Ok(Err(e)) => {
+            let failure = if seen.untrusted.is_some() {
+                Failure::Untrusted
+            } else {
+                failure_of(&e)
+            };
+            (Ending::Failed(failure), chain(&e))
+        }
+    };
+    let detail = if seen.requested || matches!(ending, Ending::Answered { .. }) {
+        format!(
+            "{detail}. The server {} a client certificate.",
+            if seen.requested {
+                "asked for"
+            } else {
+                "did not ask for"
+            }
+        )
+    } else {
+        detail
+    };
+    Ok(verdict::judge(
+        ending,
+        Context {
+            target: test.target,
+            timeout: test.timeout,
+            seen,
+            certificate_sha256: test.identity.fingerprint(),
+            detail,
+            elapsed_ms,
+        },
+    ))
+}
+
+/// The test as a plain call, for the command line: a runtime of its own on
+/// this thread.
+pub fn run_blocking(test: Test<'_>) -> Result<Verdict, ConnectError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ConnectError::Internal(e.to_string()))?;
+    runtime.block_on(run(test))
+}
+
+async fn request(client: &reqwest::Client, target: &Target) -> Result<Ending, reqwest::Error> {
+    let mut response = client.get(target.url().clone()).send().await?;
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut body = Vec::new();
+    // A refusal can still arrive while the body is read (Apache over TLS
+    // 1.3 sends its alert then); a body cut short otherwise is fine.
+    while body.len() < MAX_BODY_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk[..chunk.len().min(MAX_BODY_BYTES - body.len())])
+            }
+            Ok(None) => break,
+            Err(e) if alert_in(&e).is_some() => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(Ending::Answered {
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("").to_string(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+        location,
+    })
+}
+
+/// The next error in a chain. An io::Error's own `source` skips the error
+/// it wraps (tokio-rustls puts rustls errors there, sometimes in two
+/// io::Errors), so it is unwrapped first.
+fn next_of<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a (dyn std::error::Error + 'static)> {
+    if let Some(io) = err.downcast_ref::<std::io::Error>() {
+        if let Some(inner) = io.get_ref() {
+            return Some(inner);
+        }
+    }
+    err.source()
+}
+
+/// The errors of a chain, outermost first.
+fn errors_of<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |err: &&'a (dyn std::error::Error + 'static)| {
+        next_of(*err)
+    })
+}
+
+/// The first rustls error in an error's chain.
+fn rustls_in(e: &(dyn std::error::Error + 'static)) -> Option<rustls::Error> {
+    errors_of(e).find_map(|err| err.downcast_ref::<rustls::Error>().cloned())
+}
+
+fn alert_in(e: &reqwest::Error) -> Option<rustls::AlertDescription> {
+    match rustls_in(e) {
+        Some(rustls::Error::AlertReceived(alert)) => Some(alert),
+        _ => None,
+    }
+}
+
+/// The kinds of the io::Errors in a chain.
+fn io_kinds(e: &(dyn std::error::Error + 'static)) -> Vec<std::io::ErrorKind> {
+    errors_of(e)
+        .filter_map(|err| {
+            err.downcast_ref::<std::io::Error>()
+                .map(std::io::Error::kind)
+        })
+        .collect()
+}
+
+fn failure_of(e: &reqwest::Error) -> Failure {
+    if let Some(alert) = alert_in(e) {
+        return Failure::Alert(alert);
+    }
+    let kinds = io_kinds(e);
+    if e.is_timeout() || kinds.contains(&std::io::ErrorKind::TimedOut) {
+        return Failure::TimedOut;
+    }
+    if e.is_dns() {
+        return Failure::NoSuchName;
+    }
+    if kinds.contains(&std::io::ErrorKind::ConnectionRefused) {
+        return Failure::Refused;
+    }
+    if chain(e).contains("tunnel") {
+        return Failure::Proxy;
+    }
+    Failure::Other
+}
+
+/// An error and its sources, one sentence each: the technical detail.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for err in errors_of(e) {
+        let text = err.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}

@@ -1,0 +1,191 @@
+//! The TLS side of a test: a rustls configuration that presents the
+//! certificate and watches the handshake. Verification is the system's
+//! (rustls-platform-verifier); AuthCert only adds two things around it: it
+//! notes what the server sent and asked for, and it accepts a server
+//! certificate whose SHA-256 fingerprint the admin chose to trust for this
+//! one test.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::ResolvesClientCert;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+
+use super::target::Fingerprint;
+use super::ConnectError;
+
+/// What the handshake showed, for the verdict.
+#[derive(Debug, Default, Clone)]
+pub struct Seen {
+    /// The server sent a CertificateRequest (asked for a client certificate).
+    pub requested: bool,
+    /// The issuers the server said it accepts (distinguished names).
+    pub acceptable_issuers: Vec<String>,
+    /// The server's own certificate, DER.
+    pub server_certificate: Option<Vec<u8>>,
+    /// Why the system did not trust the server, when it did not.
+    pub untrusted: Option<rustls::Error>,
+    /// The server was trusted because of the admin's fingerprint.
+    pub trusted_by_fingerprint: bool,
+}
+
+/// Shared between the configuration and the test that reads it afterwards.
+#[derive(Debug, Clone, Default)]
+pub struct Watch(Arc<Mutex<Seen>>);
+
+impl Watch {
+    fn lock(&self) -> MutexGuard<'_, Seen> {
+        // Only plain assignments happen under this lock.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn seen(&self) -> Seen {
+        self.lock().clone()
+    }
+}
+
+/// The configuration for one test.
+pub fn config(
+    key: Arc<CertifiedKey>,
+    trust: Option<Fingerprint>,
+    watch: &Watch,
+) -> Result<ClientConfig, ConnectError> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    // A system without any trusted authority (a bare container) still lets
+    // the admin trust one server by its fingerprint.
+    let system = rustls_platform_verifier::Verifier::new(provider.clone())
+        .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
+        .map_err(|e| e.to_string());
+    let verifier = Observing {
+        system,
+        provider: provider.clone(),
+        trust,
+        watch: watch.clone(),
+    };
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ConnectError::Internal(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_client_cert_resolver(Arc::new(Presenting {
+            key,
+            watch: watch.clone(),
+        }));
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// The system's verifier, watched; or the admin's fingerprint.
+#[derive(Debug)]
+struct Observing {
+    system: Result<Arc<dyn ServerCertVerifier>, String>,
+    provider: Arc<CryptoProvider>,
+    trust: Option<Fingerprint>,
+    watch: Watch,
+}
+
+impl ServerCertVerifier for Observing {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.watch.lock().server_certificate = Some(end_entity.to_vec());
+        if self.trust == Some(Fingerprint::of(end_entity)) {
+            self.watch.lock().trusted_by_fingerprint = true;
+            return Ok(ServerCertVerified::assertion());
+        }
+        let outcome = match &self.system {
+            Ok(system) => system.verify_server_cert(
+                end_entity,
+                intermediates,
+                server_name,
+                ocsp_response,
+                now,
+            ),
+            Err(why) => Err(rustls::Error::General(format!(
+                "this computer's list of trusted authorities could not be read ({why})"
+            ))),
+        };
+        if let Err(e) = &outcome {
+            self.watch.lock().untrusted = Some(e.clone());
+        }
+        outcome
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Presents the certificate whenever the server asks, and notes that it
+/// asked (rustls asks a resolver only on a CertificateRequest).
+#[derive(Debug)]
+struct Presenting {
+    key: Arc<CertifiedKey>,
+    watch: Watch,
+}
+
+impl ResolvesClientCert for Presenting {
+    fn resolve(
+        &self,
+        root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        use x509_parser::prelude::FromDer;
+        let names = root_hint_subjects
+            .iter()
+            .take(50)
+            .map(|der| match x509_parser::x509::X509Name::from_der(der) {
+                Ok((_, name)) => name.to_string(),
+                Err(_) => "(a name AuthCert cannot read)".to_string(),
+            })
+            .collect();
+        let mut seen = self.watch.lock();
+        seen.requested = true;
+        seen.acceptable_issuers = names;
+        // Always presented, whatever the hints: the test is whether the
+        // server takes this certificate.
+        Some(self.key.clone())
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}
