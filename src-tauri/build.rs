@@ -23,6 +23,9 @@ const COMMANDS: &[&str] = &[
     "remove",
     "settings",
     "set_reminder_days",
+    "test_pending",
+    "test_listed",
+    "cancel_test",
 ];
 
 fn main() {

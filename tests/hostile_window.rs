@@ -144,6 +144,36 @@ fn every_command_refuses_hostile_calls() {
                 "id",
             ],
         ),
+        (
+            "test_pending",
+            &[
+                ("url", json!("https://127.0.0.1:9/")),
+                ("trustServer", Value::Null),
+            ],
+            &[
+                "API address",
+                "url",
+                "Trust server fingerprint",
+                "generate one first",
+            ],
+        ),
+        (
+            "test_listed",
+            &[
+                ("id", id.clone()),
+                ("url", json!("https://127.0.0.1:9/")),
+                ("password", Value::Null),
+                ("trustServer", Value::Null),
+            ],
+            &[
+                "Certificate",
+                "No certificate",
+                "API address",
+                "Trust server fingerprint",
+                "Password of the file",
+                "id",
+            ],
+        ),
     ];
     for (command, args, names) in with_args {
         let calls: Vec<Value> = hostile_args(args)
@@ -274,6 +304,30 @@ fn every_command_refuses_hostile_calls() {
                 message(e).contains("generate one first") || message(e).contains("first"),
                 "{command}: {e}"
             );
+        }
+    }
+
+    // cancel_test: any text is an id with no test running (false); other
+    // shapes are refused naming the certificate.
+    let calls: Vec<Value> = hostile::values()
+        .into_iter()
+        .map(|v| json!({ "id": v }))
+        .collect();
+    for (call, result) in calls.iter().zip(app.invoke_all("cancel_test", &calls)) {
+        match result {
+            Ok(v) => {
+                assert!(
+                    call["id"].is_string() || call["id"].is_null(),
+                    "{}",
+                    short(call)
+                );
+                assert_eq!(v, json!(false), "{}", short(call));
+            }
+            Err(e) => refused(
+                &format!("cancel_test {}", short(call)),
+                &Err(e),
+                &["Certificate"],
+            ),
         }
     }
 

@@ -38,6 +38,7 @@
     el('d-encryption').textContent = d.encryption;
     el('d-file').textContent = d.file + (d.fileExists ? '' : ' (no longer there)');
     el('d-keychain').textContent = d.keychainText;
+    el('d-last-test').textContent = d.lastTestText;
     el('d-copy').hidden = !d.inKeychain;
     say('');
     app.show('screen-details');
@@ -45,6 +46,22 @@
   }
 
   el('details-back').addEventListener('click', () => app.home.open());
+
+  el('d-test').addEventListener('click', () => {
+    app.test.open(
+      { listed: current.id, nickname: current.nickname, needsPassword: !current.inKeychain, lastUrl: current.lastTestUrl },
+      el('d-test'),
+    );
+  });
+
+  // After a test, the details show its verdict as the list remembers it.
+  async function refreshLastTest(id) {
+    if (!current || current.id !== id) return;
+    try {
+      const d = await app.invoke('details', { id });
+      el('d-last-test').textContent = d.lastTestText;
+    } catch (e) { /* the details stay as they were */ }
+  }
 
   async function exportAs(format) {
     try {
@@ -96,5 +113,5 @@
     }
   });
 
-  app.details = { open };
+  app.details = { open, refreshLastTest };
 })();

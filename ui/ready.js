@@ -35,6 +35,13 @@
     el('copy').focus();
   }
 
+  el('ready-test').addEventListener('click', () => {
+    app.test.open(
+      { listed: null, nickname: el('ready-nickname').textContent, needsPassword: false },
+      el('ready-test'),
+    );
+  });
+
   // Rust refuses the download until it knows the password was saved.
   saved.addEventListener('change', async () => {
     const want = saved.checked;

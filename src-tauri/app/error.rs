@@ -4,6 +4,7 @@
 
 use serde::ser::SerializeStruct;
 
+use authcert_core::connect::ConnectError;
 use authcert_core::engine::{FieldError, InvalidRequest};
 use authcert_core::keychain::KeychainError;
 use authcert_core::life::LifeError;
@@ -40,6 +41,9 @@ pub enum AppError {
     Export(SaveError),
     #[error("Copying to the clipboard failed: {0}")]
     Clipboard(String),
+    /// A test against an API could not start (or was cancelled).
+    #[error("{0}")]
+    Connect(#[from] ConnectError),
     #[error("AuthCert hit an internal error while {0}. Nothing was lost; try again.")]
     Internal(&'static str),
 }
@@ -70,6 +74,7 @@ impl serde::Serialize for AppError {
             AppError::Store(StoreError::ReminderDays(_)) => {
                 st.serialize_field("field", "reminder_days")?
             }
+            AppError::Connect(e) => st.serialize_field("field", &e.field())?,
             _ => st.serialize_field("field", &errors.first().map(|e| e.field))?,
         }
         st.serialize_field("message", &self.to_string())?;
@@ -78,7 +83,10 @@ impl serde::Serialize for AppError {
             "cancelled",
             &matches!(
                 self,
-                AppError::Cancelled | AppError::ExportCancelled | AppError::PemCancelled
+                AppError::Cancelled
+                    | AppError::ExportCancelled
+                    | AppError::PemCancelled
+                    | AppError::Connect(ConnectError::Cancelled)
             ),
         )?;
         st.end()

@@ -9,6 +9,7 @@ pub mod dialog;
 pub mod error;
 pub mod listing;
 pub mod shell;
+pub mod testing;
 
 use std::sync::Arc;
 
@@ -34,6 +35,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .plugin(tauri_plugin_notification::init())
         .manage(pending)
         .manage(list)
+        .manage(testing::TestState::default())
         .invoke_handler(tauri::generate_handler![
             commands::defaults,
             commands::validate,
@@ -57,6 +59,9 @@ pub fn run() -> Result<(), tauri::Error> {
             listing::remove,
             listing::settings,
             listing::set_reminder_days,
+            testing::test_pending,
+            testing::test_listed,
+            testing::cancel_test,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
