@@ -167,7 +167,7 @@ pub fn scheme_of(alg: &AlgorithmIdentifierOwned) -> Scheme {
                 },
             },
             None => Scheme::Pbes2 {
-                cipher: "unknown".into(),
+                cipher: "a cipher AuthCert does not know".into(),
                 prf: "unknown".into(),
             },
         };
@@ -203,6 +203,7 @@ fn cipher_name(e: &pkcs5::pbes2::EncryptionScheme) -> String {
         E::Aes128Cbc { .. } => "AES-128-CBC".into(),
         E::Aes192Cbc { .. } => "AES-192-CBC".into(),
         E::Aes256Cbc { .. } => "AES-256-CBC".into(),
+        E::DesEde3Cbc { .. } => "Triple DES (DES-EDE3-CBC)".into(),
         other => format!("{:?}", other.oid()),
     }
 }
@@ -223,8 +224,10 @@ pub fn decrypt(
         .map_err(|e| PbeError::Malformed(e.to_string()))?;
     match scheme {
         Scheme::Pbes2 { .. } => {
+            // Parameters that do not parse name a cipher or function the
+            // pkcs5 crate does not know (DES, RC2 under PBES2, …).
             let params = pkcs5::pbes2::Parameters::from_der(&params_der)
-                .map_err(|e| PbeError::Malformed(e.to_string()))?;
+                .map_err(|_| PbeError::Unsupported(scheme_of(alg)))?;
             let found = match &params.kdf {
                 pkcs5::pbes2::Kdf::Pbkdf2(k) => u64::from(k.iteration_count),
                 // scrypt's cost is not a count of rounds: refused outright.
