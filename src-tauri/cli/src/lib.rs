@@ -1,4 +1,4 @@
-//! The command line: `authcert generate`, `list` and `test`, the core
+//! The command line: `authcert generate`, `list`, `test` and `add`, the core
 //! without a window. Results go to stdout (for generate: the password
 //! alone; for test: the verdict); everything else for people goes to stderr.
 //!
@@ -13,6 +13,7 @@ use std::io::Write;
 use authcert_core::engine::Clock;
 use authcert_core::store::Store;
 
+mod add;
 mod generate;
 mod list;
 mod test;
@@ -42,7 +43,8 @@ Usage:
   authcert generate ...    make a certificate and its password-protected .p12 file
   authcert list            list the certificates saved on this computer
   authcert test URL ...    test a certificate against your API (one real request)
-  authcert help COMMAND    explain the options of generate, list or test
+  authcert add FILE ...    add a certificate made elsewhere to the list
+  authcert help COMMAND    explain the options of generate, list, test or add
   authcert --version       show the version
 
 Exit status: 0 done, 2 invalid input, 1 any other failure,
@@ -93,6 +95,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 Some("generate") => generate::help(),
                 Some("list") => list::help(),
                 Some("test") => test::help(),
+                Some("add") => add::help(),
                 _ => usage(),
             };
             let _ = write!(stderr, "{text}");
@@ -102,7 +105,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             let _ = writeln!(stderr, "authcert {}", env!("CARGO_PKG_VERSION"));
             EXIT_OK
         }
-        Some(command @ ("generate" | "list" | "test")) => {
+        Some(command @ ("generate" | "list" | "test" | "add")) => {
             let store = match Store::open_default() {
                 Ok(s) => s,
                 Err(e) => {
@@ -115,6 +118,8 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 generate::run(&args[1..], &clock, &store, stdout, stderr)
             } else if command == "test" {
                 test::run(&args[1..], &store, stdout, stderr)
+            } else if command == "add" {
+                add::run(&args[1..], &store, stdout, stderr)
             } else {
                 list::run(&args[1..], &clock, &store, stdout, stderr)
             }

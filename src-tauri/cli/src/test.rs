@@ -308,7 +308,8 @@ fn refused(stderr: &mut dyn Write, e: ConnectError, option: &str) -> i32 {
         | ConnectError::KeyUnusable
         | ConnectError::NotListed(_)
         | ConnectError::NeedPassword(_)
-        | ConnectError::OtherFile(_) => EXIT_INVALID,
+        | ConnectError::OtherFile(_)
+        | ConnectError::PublicOnly(_) => EXIT_INVALID,
         _ => EXIT_FAILURE,
     };
     let _ = writeln!(stderr, "authcert: {option}: {e}");

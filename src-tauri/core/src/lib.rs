@@ -16,6 +16,7 @@ pub mod filename;
 pub mod form;
 pub mod hooks;
 pub mod howto;
+pub mod import;
 pub mod keychain;
 pub mod life;
 pub mod overview;

@@ -69,6 +69,8 @@ pub struct Row {
     pub status_text: String,
     pub file: String,
     pub in_keychain: bool,
+    /// Made elsewhere and added to the list.
+    pub added: bool,
 }
 
 /// Home: every certificate, soonest expiry first, and the reminder.
@@ -99,6 +101,7 @@ impl Home {
                     status,
                     expires: local_day(r.not_after, &clock.zone),
                     in_keychain: r.in_keychain(),
+                    added: r.added.is_some(),
                     id: r.sha256_fingerprint,
                     nickname: r.nickname,
                     file: r.file,
@@ -141,9 +144,10 @@ pub struct Details {
     pub zone: String,
     pub status: Status,
     pub status_text: String,
-    pub key_type: &'static str,
-    pub signature_hash: &'static str,
-    pub encryption: &'static str,
+    /// As they really are (for an added certificate, read from its file).
+    pub key_type: String,
+    pub signature_hash: String,
+    pub encryption: String,
     pub file: String,
     pub file_exists: bool,
     pub in_keychain: bool,
@@ -153,6 +157,14 @@ pub struct Details {
     pub last_test_text: String,
     /// The address it was made with.
     pub last_test_url: Option<String>,
+    /// Made elsewhere and added to the list.
+    pub added: bool,
+    /// Where it comes from, in words.
+    pub origin_text: String,
+    /// Who signed it, in words.
+    pub signed_by: String,
+    /// Its file holds the key, so it can be tested with an API.
+    pub can_test: bool,
 }
 
 impl Details {
@@ -174,7 +186,33 @@ impl Details {
             ),
             None => "Not tested yet".into(),
         };
+        let (origin_text, signed_by) = match &r.added {
+            Some(a) => (
+                format!(
+                    "Added to the list (made elsewhere): {}{}.",
+                    a.format,
+                    if a.client_auth {
+                        ""
+                    } else {
+                        "; not meant for client authentication"
+                    },
+                ),
+                if a.self_signed {
+                    "itself (self-signed)".to_string()
+                } else {
+                    a.issuer.clone()
+                },
+            ),
+            None => (
+                "Made by AuthCert on this computer".to_string(),
+                "itself (self-signed)".to_string(),
+            ),
+        };
         Details {
+            can_test: r.added.as_ref().is_none_or(|a| a.has_key),
+            added: r.added.is_some(),
+            origin_text,
+            signed_by,
             last_test_text,
             last_test_url: r.last_test.as_ref().map(|t| t.url.clone()),
             issued: local_time(r.not_before, &clock.zone),
@@ -185,9 +223,21 @@ impl Details {
             file_exists: std::path::Path::new(&r.file).is_file(),
             in_keychain: r.in_keychain(),
             keychain_text,
-            key_type: r.key_type.label(),
-            signature_hash: r.signature_hash.label(),
-            encryption: r.encryption.label(),
+            key_type: r
+                .added
+                .as_ref()
+                .map_or_else(|| r.key_type.label().to_string(), |a| a.key.clone()),
+            signature_hash: r.added.as_ref().map_or_else(
+                || r.signature_hash.label().to_string(),
+                |a| a.signature.clone(),
+            ),
+            encryption: match &r.added {
+                None => r.encryption.label().to_string(),
+                Some(a) => a
+                    .protection
+                    .clone()
+                    .unwrap_or_else(|| "none: a public certificate, without its key".into()),
+            },
             id: r.sha256_fingerprint.clone(),
             sha256_fingerprint: r.sha256_fingerprint,
             nickname: r.nickname,

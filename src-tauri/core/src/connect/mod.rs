@@ -61,6 +61,8 @@ pub enum ConnectError {
     NotListed(String),
     #[error("The password of “{0}” is not in the keychain: type the file's password to test it.")]
     NeedPassword(String),
+    #[error("“{0}” was added from a public certificate, without its private key, so AuthCert cannot present it. Add its .p12 file instead to test it.")]
+    PublicOnly(String),
     #[error("The file {0} now holds another certificate than the listed one; test that file with its own password.")]
     OtherFile(String),
     #[error("AuthCert could not prepare the test ({0}).")]

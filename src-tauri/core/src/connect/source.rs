@@ -57,6 +57,9 @@ pub fn open_listed(
     record: &Record,
     typed: Option<Zeroizing<String>>,
 ) -> Result<Identity, ConnectError> {
+    if record.added.as_ref().is_some_and(|a| !a.has_key) {
+        return Err(ConnectError::PublicOnly(record.nickname.clone()));
+    }
     let password = match typed {
         Some(p) => p,
         None if record.keychain_account.is_some() => {

@@ -119,7 +119,7 @@ impl fmt::Display for Nickname {
 /// need after a letter (Devanagari vowel signs, for instance); space, dash,
 /// underscore. Characters beyond the Basic Multilingual Plane are refused:
 /// PKCS#12 friendly names are BMPStrings and cannot hold them.
-fn nickname_char_allowed(c: char, previous: Option<char>) -> bool {
+pub(crate) fn nickname_char_allowed(c: char, previous: Option<char>) -> bool {
     if u32::from(c) > 0xFFFF {
         return false;
     }

@@ -15,14 +15,17 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-pub use record::{replacement_nickname, LastTest, Record, Status};
+pub use record::{replacement_nickname, AddedFrom, LastTest, Record, Status};
 
 use crate::engine::Nickname;
 
 /// The list file's format; a file with a higher number is never touched.
 /// 2: the keychain account of each certificate (1 had a yes/no, read and
-/// upgraded).
-pub const FORMAT: u32 = 2;
+/// upgraded). 3: certificates added from files made elsewhere (`added`)
+/// and the last test against an API; an AuthCert that reads only format 2
+/// would drop those on its next write, so it must not touch such a list
+/// (format 2 files are read as they are).
+pub const FORMAT: u32 = 3;
 pub const LIST_NAME: &str = "certificates.json";
 pub const SETTINGS_NAME: &str = "settings.json";
 /// The folder under the system's app-data folder (Tauri's identifier).

@@ -42,6 +42,29 @@ pub struct Record {
     /// The last test against an API (connect), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_test: Option<LastTest>,
+    /// Made elsewhere and added to the list (import); None: made here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<AddedFrom>,
+}
+
+/// What the list knows of a certificate made elsewhere, as read from its
+/// file (the record's key type, hash and encryption are then the closest
+/// AuthCert settings, for a replacement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddedFrom {
+    /// What the file is, in words.
+    pub format: String,
+    /// The file holds the private key (a .p12), so it can be tested.
+    pub has_key: bool,
+    pub issuer: String,
+    pub self_signed: bool,
+    /// The key and signature in words, as they really are.
+    pub key: String,
+    pub signature: String,
+    /// How a .p12 is protected, in words.
+    pub protection: Option<String>,
+    pub client_auth: bool,
 }
 
 /// The outcome of the last test of a certificate against an API.
@@ -80,6 +103,7 @@ impl Record {
             pem_file: None,
             recorded_at: now,
             last_test: None,
+            added: None,
         }
     }
 

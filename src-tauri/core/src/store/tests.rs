@@ -24,6 +24,7 @@ fn record(n: usize, not_after: &str) -> Record {
         pem_file: None,
         recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
         last_test: None,
+        added: None,
     }
 }
 
