@@ -26,6 +26,10 @@ const COMMANDS: &[&str] = &[
     "test_pending",
     "test_listed",
     "cancel_test",
+    "add_pick",
+    "add_open",
+    "add_confirm",
+    "add_cancel",
 ];
 
 fn main() {

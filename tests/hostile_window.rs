@@ -174,6 +174,27 @@ fn every_command_refuses_hostile_calls() {
                 "id",
             ],
         ),
+        (
+            "add_open",
+            &[("password", json!("pw"))],
+            &["Password", "password", "choose a certificate file first"],
+        ),
+        (
+            "add_confirm",
+            &[
+                ("nickname", json!("Added")),
+                ("choice", Value::Null),
+                ("keychain", json!(false)),
+                ("anyPurpose", json!(false)),
+            ],
+            &[
+                "Nickname",
+                "Certificate",
+                "true or false",
+                "choose a certificate file first",
+                "nickname",
+            ],
+        ),
     ];
     for (command, args, names) in with_args {
         let calls: Vec<Value> = hostile_args(args)
@@ -274,8 +295,16 @@ fn every_command_refuses_hostile_calls() {
     // Commands without arguments: hostile extra arguments change nothing;
     // out of order (nothing generated) they say what must come first.
     for command in [
-        "defaults", "copy", "remember", "forget", "discard", "home", "settings", "download",
+        "defaults",
+        "copy",
+        "remember",
+        "forget",
+        "discard",
+        "home",
+        "settings",
+        "download",
         "save_pem",
+        "add_cancel",
     ] {
         let clean = app.invoke(command, json!({}));
         let mut calls = Vec::new();

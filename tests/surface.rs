@@ -77,10 +77,12 @@ fn the_capabilities_grant_only_the_commands_the_page_calls() {
         "no plugin or core permission: {granted:?}"
     );
     // Each command is called by the page (no grant for something unused).
-    let js: String = ["api", "main", "form", "ready", "home", "details", "test"]
-        .iter()
-        .map(|f| read(&format!("ui/{f}.js")))
-        .collect();
+    let js: String = [
+        "api", "main", "form", "ready", "home", "details", "test", "add",
+    ]
+    .iter()
+    .map(|f| read(&format!("ui/{f}.js")))
+    .collect();
     for command in &commands {
         assert!(
             js.contains(&format!("'{command}'")),

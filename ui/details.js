@@ -39,6 +39,9 @@
     el('d-file').textContent = d.file + (d.fileExists ? '' : ' (no longer there)');
     el('d-keychain').textContent = d.keychainText;
     el('d-last-test').textContent = d.lastTestText;
+    el('d-signed-by').textContent = d.signedBy;
+    el('d-origin').textContent = d.originText;
+    el('d-test').hidden = !d.canTest;
     el('d-copy').hidden = !d.inKeychain;
     say('');
     app.show('screen-details');

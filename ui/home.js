@@ -33,10 +33,17 @@
       open.textContent = c.nickname;
       open.addEventListener('click', () => app.details.open(c.id));
       name.append(open);
+      if (c.added) {
+        const mark = document.createElement('span');
+        mark.className = 'note added';
+        mark.textContent = ' (added)';
+        mark.title = 'Made elsewhere and added to the list';
+        name.append(mark);
+      }
       const status = document.createElement('td');
       status.append(badge(c.status, c.statusText));
       tr.append(name, cell(c.expires), status, cell(c.inKeychain ? 'Yes' : 'No'), cell(c.file, 'file'));
-      return { tr, text: [c.nickname, c.statusText, c.expires, c.file].join('\n').toLowerCase() };
+      return { tr, text: [c.nickname, c.statusText, c.expires, c.file, c.added ? 'added' : ''].join('\n').toLowerCase() };
     });
     body.replaceChildren(...rows.map((r) => r.tr));
     applyFilter();

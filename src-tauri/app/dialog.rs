@@ -1,5 +1,5 @@
-//! The system's save dialog, opened from Rust so that the page never chooses
-//! where a file goes.
+//! The system's save and open dialogs, opened from Rust so that the page
+//! never chooses where a file goes or which file is read.
 
 use std::path::PathBuf;
 
@@ -33,6 +33,33 @@ pub fn save_path<R: Runtime>(
         .set_file_name(suggested_name)
         .add_filter(filter_name, extensions)
         .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+}
+
+/// Asks which file to open; None when the admin cancels. Blocks the
+/// calling (async command) task while the dialog runs on the main thread.
+pub fn open_path<R: Runtime>(
+    window: &WebviewWindow<R>,
+    title: &str,
+    filter_name: &str,
+    extensions: &[&str],
+) -> Option<PathBuf> {
+    #[cfg(feature = "test-hooks")]
+    if let Some(answer) = test_hook::answer() {
+        return answer;
+    }
+    let mut builder = window.dialog().file().set_parent(window);
+    let start = [window.path().download_dir(), window.path().home_dir()]
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.is_dir());
+    if let Some(dir) = start {
+        builder = builder.set_directory(dir);
+    }
+    builder
+        .set_title(title)
+        .add_filter(filter_name, extensions)
+        .blocking_pick_file()
         .and_then(|p| p.into_path().ok())
 }
 

@@ -6,6 +6,7 @@ use serde::ser::SerializeStruct;
 
 use authcert_core::connect::ConnectError;
 use authcert_core::engine::{FieldError, InvalidRequest};
+use authcert_core::import::ImportError;
 use authcert_core::keychain::KeychainError;
 use authcert_core::life::LifeError;
 use authcert_core::overview::ListedError;
@@ -33,6 +34,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("The download was cancelled. The certificate is still here; download it when you are ready.")]
     Cancelled,
+    #[error("No file was chosen.")]
+    AddCancelled,
     #[error("The export was cancelled.")]
     ExportCancelled,
     #[error("The PEM copy was not saved (cancelled). The certificate is still here.")]
@@ -41,6 +44,9 @@ pub enum AppError {
     Export(SaveError),
     #[error("Copying to the clipboard failed: {0}")]
     Clipboard(String),
+    /// A certificate made elsewhere could not be added.
+    #[error("{0}")]
+    Import(ImportError),
     /// A test against an API could not start (or was cancelled).
     #[error("{0}")]
     Connect(#[from] ConnectError),
@@ -75,6 +81,7 @@ impl serde::Serialize for AppError {
                 st.serialize_field("field", "reminder_days")?
             }
             AppError::Connect(e) => st.serialize_field("field", &e.field())?,
+            AppError::Import(e) => st.serialize_field("field", &e.field())?,
             _ => st.serialize_field("field", &errors.first().map(|e| e.field))?,
         }
         st.serialize_field("message", &self.to_string())?;
@@ -84,6 +91,7 @@ impl serde::Serialize for AppError {
             &matches!(
                 self,
                 AppError::Cancelled
+                    | AppError::AddCancelled
                     | AppError::ExportCancelled
                     | AppError::PemCancelled
                     | AppError::Connect(ConnectError::Cancelled)

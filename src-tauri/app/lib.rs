@@ -3,6 +3,7 @@
 //! closing the window. Everything the window decides is decided in
 //! authcert-core; the commands here are thin.
 
+pub mod adding;
 pub mod clipboard;
 pub mod commands;
 pub mod dialog;
@@ -36,6 +37,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .manage(pending)
         .manage(list)
         .manage(testing::TestState::default())
+        .manage(adding::AddState::default())
         .invoke_handler(tauri::generate_handler![
             commands::defaults,
             commands::validate,
@@ -62,6 +64,10 @@ pub fn run() -> Result<(), tauri::Error> {
             testing::test_pending,
             testing::test_listed,
             testing::cancel_test,
+            adding::add_pick,
+            adding::add_open,
+            adding::add_confirm,
+            adding::add_cancel,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
