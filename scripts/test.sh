@@ -17,6 +17,8 @@ echo "== known vulnerabilities (RustSec): the snapshot, and the live database wh
 scripts/advisories.sh
 echo "== cargo test, every crate (the core's and the command line's own tests too; with the end-to-end tests' hooks)" >&2
 cargo test --locked --workspace --exclude bare-window --all-targets --features test-hooks
+echo "== the importer's fuzz target, from the committed seed corpus (a finding fails the run)" >&2
+AUTHCERT_FUZZ_SECONDS="${AUTHCERT_FUZZ_SECONDS:-60}" scripts/fuzz.sh
 echo "== shellcheck scripts/ and the workflow lint (yamllint, actionlint, zizmor)" >&2
 shellcheck -S warning scripts/*.sh .ci/run
 scripts/lint-workflows.sh
