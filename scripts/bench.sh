@@ -34,6 +34,12 @@ echo "## The list (1,000 records)"
 echo
 cargo bench --locked --bench list 2>/dev/null
 echo
+echo "## Test with your API, beside curl"
+echo
+AUTHCERT_APP_BINARY="$PWD/target/bench-deb/usr/bin/authcert-app" \
+AUTHCERT_CLI_BINARY="$PWD/target/bench-deb/usr/bin/authcert" \
+  cargo bench --locked --bench connect 2>/dev/null
+echo
 echo "## The window"
 echo
 # The yardstick: a bare Tauri 2 window, built as the .deb's app is (release
