@@ -7,6 +7,8 @@
 //! with an RSA and an ECDSA key.
 
 mod common;
+#[path = "support/secret_service.rs"]
+mod secret_service;
 #[path = "support/servers.rs"]
 mod servers;
 
@@ -676,4 +678,127 @@ fn invalid_input_exits_2_naming_the_option() {
     let run = run_output(child.wait_with_output().unwrap());
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("not a PKCS#12 file"), "{}", run.stderr);
+}
+
+/// A proxy on 127.0.0.1 that refuses every CONNECT with 403: a fault
+/// injected where the system's proxy settings point.
+fn refusing_proxy() -> u16 {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    port
+}
+
+#[test]
+fn a_proxy_that_refuses_is_said_in_plain_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let pki = servers::Pki::new(&dir.join("pki"));
+    let made = generate(dir, "client", "ecdsa-p256", "aes-256");
+    let proxy = refusing_proxy();
+    let mut cmd = authcert_cmd(
+        dir,
+        &[
+            "test",
+            "https://api.authcert-test.example/",
+            "--p12",
+            made.p12.to_str().unwrap(),
+            "--password-stdin",
+            "--json",
+        ],
+    );
+    cmd.env("SSL_CERT_FILE", &pki.ca)
+        .env("HTTPS_PROXY", format!("http://127.0.0.1:{proxy}"))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy");
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{}", made.password).unwrap();
+    let run = run_output(child.wait_with_output().unwrap());
+    assert_verdict(
+        &run,
+        "unreachable",
+        7,
+        "The proxy server this computer uses refused",
+    );
+}
+
+/// A certificate added with its password kept in a real Secret Service is
+/// tested by nickname with no password typed.
+#[test]
+fn a_listed_certificate_is_tested_with_the_password_from_the_keychain() {
+    let bus = secret_service::Bus::start("connect-keychain", secret_service::Keyring::Unlocked);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let pki = servers::Pki::new(&dir.join("pki"));
+    let run = run_output(
+        authcert_cmd(
+            dir,
+            &[
+                "generate",
+                "--nickname",
+                "Kept",
+                "--end-date",
+                &days_from_today(30),
+                "--key",
+                "ecdsa-p256",
+                "--out",
+                "kept.p12",
+                "--keychain",
+            ],
+        )
+        .envs(bus.env())
+        .output()
+        .unwrap(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let password = run.stdout.trim().to_string();
+    let pem = dir.join("kept.pem");
+    let out = std::process::Command::new("openssl")
+        .args([
+            "pkcs12",
+            "-nokeys",
+            "-clcerts",
+            "-in",
+            dir.join("kept.p12").to_str().unwrap(),
+            "-out",
+            pem.to_str().unwrap(),
+            "-passin",
+        ])
+        .arg(format!("pass:{password}"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let nginx = servers::nginx(&pki, &dir.join("nginx"), Some(&pem), "");
+    let url = format!("https://localhost:{}/", nginx.port);
+    for args in [
+        vec!["test", url.as_str(), "--nickname", "kept", "--json"],
+        vec!["test", url.as_str(), "--p12", "kept.p12", "--json"],
+    ] {
+        let run = run_output(
+            authcert_cmd(dir, &args)
+                .envs(bus.env())
+                .env("SSL_CERT_FILE", &pki.ca)
+                .env("NO_PROXY", "*")
+                .output()
+                .unwrap(),
+        );
+        assert_verdict(&run, "accepted", 0, "200 OK");
+        assert!(!run.stdout.contains(&password) && !run.stderr.contains(&password));
+    }
 }

@@ -22,7 +22,7 @@ pub use running::{Running, Ticket};
 pub use target::{Fingerprint, Target, Timeout};
 pub use verdict::{Kind, ServerFacts, Verdict};
 
-use verdict::{Context, Ending, Failure};
+use verdict::{Answer, Context, Ending, Failure};
 
 use crate::engine::pkcs12::read::ReadError;
 
@@ -121,12 +121,9 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
             Ending::Failed(Failure::TimedOut),
             "the whole request ran past the time limit".to_string(),
         ),
-        Ok(Ok(answered)) => {
-            let detail = match &answered {
-                Ending::Answered { status, reason, .. } => format!("HTTP {status} {reason}"),
-                Ending::Failed(_) => String::new(),
-            };
-            (answered, detail)
+        Ok(Ok(answer)) => {
+            let detail = format!("HTTP {} {}", answer.status, answer.reason);
+            (Ending::Answered(answer), detail)
         }
         Ok(Err(e)) => {
             let failure = if seen.untrusted.is_some() {
@@ -137,7 +134,7 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
             (Ending::Failed(failure), chain(&e))
         }
     };
-    let detail = if seen.requested || matches!(ending, Ending::Answered { .. }) {
+    let detail = if seen.requested || matches!(ending, Ending::Answered(_)) {
         format!(
             "{detail}. The server {} a client certificate.",
             if seen.requested {
@@ -172,7 +169,7 @@ pub fn run_blocking(test: Test<'_>) -> Result<Verdict, ConnectError> {
     runtime.block_on(run(test))
 }
 
-async fn request(client: &reqwest::Client, target: &Target) -> Result<Ending, reqwest::Error> {
+async fn request(client: &reqwest::Client, target: &Target) -> Result<Answer, reqwest::Error> {
     let mut response = client.get(target.url().clone()).send().await?;
     let status = response.status();
     let location = response
@@ -193,7 +190,7 @@ async fn request(client: &reqwest::Client, target: &Target) -> Result<Ending, re
             Err(_) => break,
         }
     }
-    Ok(Ending::Answered {
+    Ok(Answer {
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or("").to_string(),
         body: String::from_utf8_lossy(&body).into_owned(),

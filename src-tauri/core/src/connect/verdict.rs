@@ -136,15 +136,18 @@ impl Verdict {
     }
 }
 
-/// How the request ended, as far as the verdict cares.
+/// An HTTP answer, as far as the verdict cares.
+pub struct Answer {
+    pub status: u16,
+    pub reason: String,
+    /// The start of the answer's body (for nginx's and IIS's pages).
+    pub body: String,
+    pub location: Option<String>,
+}
+
+/// How the request ended.
 pub enum Ending {
-    Answered {
-        status: u16,
-        reason: String,
-        /// The start of the answer's body (for nginx's and IIS's pages).
-        body: String,
-        location: Option<String>,
-    },
+    Answered(Answer),
     Failed(Failure),
 }
 
@@ -181,18 +184,18 @@ pub fn judge(ending: Ending, cx: Context<'_>) -> Verdict {
         )
     };
     let (kind, message, http) = match ending {
-        Ending::Answered {
+        Ending::Answered(Answer {
             status,
             reason,
             body,
             location,
-        } => {
+        }) => {
             let line = format!("{status} {reason}").trim().to_string();
             let nginx_refusal = status == 400
                 && (body.contains("No required SSL certificate was sent")
                     || body.contains("The SSL certificate error"));
             let iis_refusal = status == 403 && (body.contains("403.7") || body.contains("403.16"));
-            let message = if !cx.seen.requested {
+            let (kind, words) = if !cx.seen.requested {
                 (
                     Kind::NotRequested,
                     format!("The server answered “{line}” without ever asking for a client certificate, so this test says nothing about the certificate. This address does not check certificates: ask the service which address (often another host name or port) expects them."),
@@ -247,7 +250,7 @@ pub fn judge(ending: Ending, cx: Context<'_>) -> Verdict {
                     format!("The server asked for a client certificate, took this one, and answered “{line}”. Your API client can use this file as it is."),
                 )
             };
-            (message.0, message.1, Some((status, line)))
+            (kind, words, Some((status, line)))
         }
         Ending::Failed(failure) => {
             let (kind, message) = failed(failure, &cx, &host, port, &issuers_note, register);
