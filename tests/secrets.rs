@@ -159,6 +159,59 @@ fn no_password_or_key_is_left_behind() {
         }
         app.invoke("discard", json!({})).unwrap();
     }
+    // A certificate made elsewhere: added with its password typed, then
+    // tested with the password typed again (against a closed port).
+    let import_password = format!(
+        "imported-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    let work = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c"])
+        .arg(format!(
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=Made elsewhere' \
+               -days 30 -keyout k.pem -out c.pem 2>/dev/null
+             openssl pkcs12 -export -inkey k.pem -in c.pem -passout 'pass:{import_password}' -out imported.p12"
+        ))
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let imported = app.dir.join("imported.p12");
+    std::fs::copy(work.path().join("imported.p12"), &imported).unwrap();
+    drop(work);
+    keys.push(key_der(&imported, &import_password));
+    passwords.push(import_password.clone());
+    app.js_async("const done = arguments[0]; window.authcert.home.open().then(() => done(true));");
+    app.answer_dialog(imported.to_str().unwrap());
+    app.click("#add-existing");
+    app.wait_screen("screen-add");
+    app.type_into("#add-password", &import_password);
+    app.click("#add-open");
+    app.wait(
+        "the preview",
+        "return !document.getElementById('add-preview').hidden",
+    );
+    app.click("#add-confirm");
+    app.wait_screen("screen-details");
+    app.click("#d-test");
+    app.type_into("#test-password", &import_password);
+    app.type_into("#test-url", "https://127.0.0.1:1/");
+    app.click("#test-run");
+    app.wait(
+        "the verdict",
+        "return !document.getElementById('test-result').hidden",
+    );
+    assert!(app.text("#test-headline").starts_with("Unreachable"));
+    app.click("#test-close");
+
     app.js_that_may_quit("window.__TAURI__.core.invoke('leave')");
     app.wait_window_gone();
 
@@ -186,6 +239,46 @@ fn no_password_or_key_is_left_behind() {
     keys.push(key_der(&cli_out, &password));
     passwords.push(password);
     assert!(!contains(&out.stderr, passwords.last().unwrap().as_bytes()));
+    // The command line's test and add, the password on standard input.
+    for args in [
+        vec![
+            "test",
+            "https://127.0.0.1:1/",
+            "--p12",
+            imported.to_str().unwrap(),
+            "--password-stdin",
+        ],
+        vec![
+            "add",
+            imported.to_str().unwrap(),
+            "--password-stdin",
+            "--nickname",
+            "Again",
+        ],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_authcert"))
+            .args(&args)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("TMPDIR", &tmp)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{import_password}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(2 | 7)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!contains(&out.stdout, import_password.as_bytes()));
+        assert!(!contains(&out.stderr, import_password.as_bytes()));
+    }
 
     // The scan: the app's data folder (the list, settings, WebKit's storage
     // and caches), the rest of HOME, TMPDIR and the saved files themselves.
