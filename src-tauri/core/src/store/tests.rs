@@ -46,7 +46,25 @@ fn a_missing_folder_is_an_empty_list_and_is_created_on_write() {
     store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
     assert_eq!(names(&store), ["Cert 1"]);
     let text = fs::read_to_string(store.list_path()).unwrap();
-    assert!(text.contains("\"format\": 2"), "{text}");
+    assert!(text.contains(&format!("\"format\": {FORMAT}")), "{text}");
+}
+
+#[test]
+fn a_format_2_list_is_read_as_it_is_and_written_back_as_format_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path());
+    let old = serde_json::to_value(record(1, "2027-01-01T00:00:00Z")).unwrap();
+    assert!(old.get("lastTest").is_none() && old.get("added").is_none());
+    let file = serde_json::json!({"format": 2, "certificates": [old]});
+    fs::write(store.list_path(), serde_json::to_vec(&file).unwrap()).unwrap();
+    assert_eq!(
+        store.get("FP:0001").unwrap(),
+        record(1, "2027-01-01T00:00:00Z")
+    );
+    store.add(record(2, "2027-02-01T00:00:00Z")).unwrap();
+    let text = fs::read_to_string(store.list_path()).unwrap();
+    assert!(text.contains("\"format\": 3"), "{text}");
+    assert_eq!(names(&store), ["Cert 1", "Cert 2"]);
 }
 
 #[test]
@@ -253,10 +271,10 @@ fn a_format_1_list_is_read_and_its_keychain_entries_named_by_nickname() {
     fs::write(store.list_path(), serde_json::to_vec(&file).unwrap()).unwrap();
     let r = store.get("FP:0001").unwrap();
     assert_eq!(r.keychain_account.as_deref(), Some("Cert 1"));
-    // Written back as format 2, with the account.
+    // Written back in the current format, with the account.
     store.add(record(2, "2027-02-01T00:00:00Z")).unwrap();
     let text = fs::read_to_string(store.list_path()).unwrap();
-    assert!(text.contains("\"format\": 2"), "{text}");
+    assert!(text.contains(&format!("\"format\": {FORMAT}")), "{text}");
     assert!(text.contains("\"keychainAccount\": \"Cert 1\""), "{text}");
     assert!(!text.contains("inKeychain"), "{text}");
 }
