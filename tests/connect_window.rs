@@ -14,6 +14,17 @@ use std::process::Command;
 
 use webdriver::{App, ENTER};
 
+/// The text of the element `css` as the DOM has it (WebDriver's rendered
+/// text can lag a moment behind a change).
+fn dom(app: &App, css: &str) -> String {
+    app.js(&format!(
+        "return document.querySelector({css:?}).textContent"
+    ))
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
 /// Runs the test typed into the dialog and waits for its verdict.
 fn verdict(app: &App, url: &str) -> (String, String) {
     app.js("document.getElementById('test-url').value = ''; return true");
@@ -23,7 +34,7 @@ fn verdict(app: &App, url: &str) -> (String, String) {
         "the verdict",
         "return !document.getElementById('test-result').hidden",
     );
-    (app.text("#test-headline"), app.text("#test-message"))
+    (dom(app, "#test-headline"), dom(app, "#test-message"))
 }
 
 #[test]
@@ -49,7 +60,7 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
     app.type_into("#nickname", "Payments API");
     app.type_into("#nickname", ENTER);
     app.wait_screen("screen-ready");
-    let password = app.text("#password");
+    let password = dom(&app, "#password");
 
     // A server that trusts another certificate: refused, before any download.
     let other = common::authcert(
@@ -190,7 +201,7 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
     app.wait_screen("screen-home");
     app.js("document.querySelector('#rows tr button').click(); return true");
     app.wait_screen("screen-details");
-    assert_eq!(app.text("#d-last-test"), "Not tested yet");
+    assert_eq!(dom(&app, "#d-last-test"), "Not tested yet");
     app.click("#d-test");
     app.wait(
         "the test dialog",
@@ -226,9 +237,9 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
         "the verdict",
         "return !document.getElementById('test-result').hidden",
     );
-    let headline = app.text("#test-headline");
+    let headline = dom(&app, "#test-headline");
     assert!(headline.starts_with("Server not trusted"), "{headline}");
-    let sha = app.text("#test-server-sha256");
+    let sha = dom(&app, "#test-server-sha256");
     let expected = Command::new("openssl")
         .args([
             "x509",
@@ -258,7 +269,7 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
         "the second verdict",
         "return document.getElementById('test-headline').textContent.startsWith('Accepted')",
     );
-    assert!(app.text("#test-message").contains("200 OK"));
+    assert!(dom(&app, "#test-message").contains("200 OK"));
     assert!(app
         .text("#test-message")
         .contains("trusted for this test only"));

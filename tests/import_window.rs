@@ -25,6 +25,25 @@ fn sh(dir: &std::path::Path, script: &str) {
     );
 }
 
+/// Waits until the element `id` says `words` (its text as the DOM has it:
+/// WebDriver's rendered text can lag a moment behind a change).
+fn shows(app: &App, id: &str, words: &str) {
+    app.wait(
+        &format!("“{words}” in #{id}"),
+        &format!("return document.getElementById('{id}').textContent.includes({words:?})"),
+    );
+}
+
+/// The text of the element `css` as the DOM has it.
+fn dom(app: &App, css: &str) -> String {
+    app.js(&format!(
+        "return document.querySelector({css:?}).textContent"
+    ))
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
 fn wait_preview(app: &App) {
     app.wait(
         "the preview",
@@ -113,20 +132,14 @@ fn add_existing_certificates_in_the_window() {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert_eq!(app.text("#list-problem"), "");
+    assert_eq!(dom(&app, "#list-problem"), "");
     app.wait_screen("screen-add");
-    assert_eq!(app.text("#add-file"), "console.p12");
+    assert_eq!(dom(&app, "#add-file"), "console.p12");
     assert_eq!(app.js("return document.activeElement.id"), "add-password");
 
     app.type_into("#add-password", "wrong");
     app.click("#add-open");
-    app.wait(
-        "the password's error",
-        "return document.getElementById('add-password-error').textContent !== ''",
-    );
-    assert!(app
-        .text("#add-password-error")
-        .contains("the password is wrong"));
+    shows(&app, "add-password-error", "the password is wrong");
     assert_eq!(
         app.js("return document.getElementById('add-password').value"),
         ""
@@ -134,10 +147,10 @@ fn add_existing_certificates_in_the_window() {
     app.type_into("#add-password", "from-console");
     app.click("#add-open");
     wait_preview(&app);
-    assert_eq!(app.text("#a-subject"), "CN=Console download, O=Example");
-    assert_eq!(app.text("#a-issuer"), "itself (self-signed)");
-    assert_eq!(app.text("#a-client-auth"), "Yes");
-    assert_eq!(app.text("#a-key"), "RSA 2048");
+    assert_eq!(dom(&app, "#a-subject"), "CN=Console download, O=Example");
+    assert_eq!(dom(&app, "#a-issuer"), "itself (self-signed)");
+    assert_eq!(dom(&app, "#a-client-auth"), "Yes");
+    assert_eq!(dom(&app, "#a-key"), "RSA 2048");
     assert!(app
         .text("#a-format")
         .starts_with("PKCS#12 file with its private key"));
@@ -152,12 +165,12 @@ fn add_existing_certificates_in_the_window() {
     app.screenshot("add-preview");
     app.click("#add-confirm");
     app.wait_screen("screen-details");
-    assert_eq!(app.text("#details-title"), "Console download");
+    assert_eq!(dom(&app, "#details-title"), "Console download");
     assert!(app
         .text("#d-origin")
         .starts_with("Added to the list (made elsewhere): PKCS#12 file"));
-    assert_eq!(app.text("#d-signed-by"), "itself (self-signed)");
-    assert!(app.text("#d-file").ends_with("console.p12"));
+    assert_eq!(dom(&app, "#d-signed-by"), "itself (self-signed)");
+    assert!(dom(&app, "#d-file").ends_with("console.p12"));
     assert_eq!(
         app.js("return document.getElementById('d-test').hidden"),
         false
@@ -167,7 +180,7 @@ fn add_existing_certificates_in_the_window() {
     // Home marks it as added.
     app.click("#details-back");
     app.wait_screen("screen-home");
-    assert!(app.text("#rows tr").contains("(added)"));
+    assert!(dom(&app, "#rows tr").contains("(added)"));
 
     // A server-only certificate: explained, added only when confirmed.
     app.answer_dialog(dir.join("server.pem").to_str().unwrap());
@@ -182,13 +195,11 @@ fn add_existing_certificates_in_the_window() {
         true
     );
     app.click("#add-confirm");
-    app.wait(
-        "the confirmation's error",
-        "return document.getElementById('add-confirm-error').textContent !== ''",
+    shows(
+        &app,
+        "add-confirm-error",
+        "not meant for client authentication",
     );
-    assert!(app
-        .text("#add-confirm-error")
-        .contains("not meant for client authentication"));
     app.screenshot("add-not-client-auth");
     app.click("#add-any-purpose");
     app.click("#add-confirm");
@@ -214,32 +225,21 @@ fn add_existing_certificates_in_the_window() {
         false
     );
     app.click("#add-confirm");
-    app.wait(
-        "the choice's error",
-        "return document.getElementById('add-choice-error').textContent !== ''",
-    );
-    assert!(app
-        .text("#add-choice-error")
-        .contains("choose the one to add"));
+    shows(&app, "add-choice-error", "choose the one to add");
     app.click("#add-choice-list label:nth-child(2) input");
     assert!(
-        app.text("#add-listed")
-            .contains("already in the list, as “web example com”"),
+        dom(&app, "#add-listed").contains("already in the list, as “web example com”"),
         "{}",
-        app.text("#add-listed")
+        dom(&app, "#add-listed")
     );
     app.click("#add-confirm");
-    app.wait(
-        "the error",
-        "return document.getElementById('add-error').textContent !== ''",
-    );
-    assert!(app.text("#add-error").contains("already in the list"));
+    shows(&app, "add-error", "already in the list");
     app.click("#add-choice-list label:nth-child(1) input");
     app.js("document.getElementById('add-nickname').value = ''; return true");
     app.type_into("#add-nickname", "Other one");
     app.click("#add-confirm");
     app.wait_screen("screen-details");
-    assert_eq!(app.text("#details-title"), "Other one");
+    assert_eq!(dom(&app, "#details-title"), "Other one");
 
     assert_eq!(
         std::fs::read(&p12).unwrap(),

@@ -7,6 +7,21 @@
   const el = (id) => document.getElementById(id);
   let preview = null;
   let choice = null;
+  // One step at a time: a second click while the dialog is open or Rust is
+  // reading or adding is ignored (a double click must not add twice or
+  // open a second dialog).
+  let busy = false;
+  function once(step) {
+    return async (...args) => {
+      if (busy) return;
+      busy = true;
+      try {
+        await step(...args);
+      } finally {
+        busy = false;
+      }
+    };
+  }
 
   const message = (e) => (e && e.message) || String(e);
 
@@ -90,7 +105,7 @@
     el('add-nickname').focus();
   }
 
-  async function start() {
+  const start = once(async () => {
     clearErrors();
     let view;
     try {
@@ -114,10 +129,13 @@
     } else {
       showPreview(view.preview);
     }
-  }
+  });
 
-  el('add-password-form').addEventListener('submit', async (ev) => {
+  el('add-password-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
+    openFile();
+  });
+  const openFile = once(async () => {
     clearErrors();
     const typed = el('add-password').value;
     el('add-password').value = '';
@@ -129,8 +147,11 @@
     }
   });
 
-  el('add-form').addEventListener('submit', async (ev) => {
+  el('add-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
+    confirmAdd();
+  });
+  const confirmAdd = once(async () => {
     clearErrors();
     try {
       const id = await app.invoke('add_confirm', {
