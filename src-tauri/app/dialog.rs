@@ -6,6 +6,20 @@ use std::path::PathBuf;
 use tauri::{Manager, Runtime, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
 
+/// A dialog over the window that starts in Downloads (or home), not
+/// wherever the app was started from.
+fn builder<R: Runtime>(window: &WebviewWindow<R>) -> tauri_plugin_dialog::FileDialogBuilder<R> {
+    let builder = window.dialog().file().set_parent(window);
+    match [window.path().download_dir(), window.path().home_dir()]
+        .into_iter()
+        .flatten()
+        .find(|dir| dir.is_dir())
+    {
+        Some(dir) => builder.set_directory(dir),
+        None => builder,
+    }
+}
+
 /// Asks where to save; None when the admin cancels. Blocks the calling
 /// (async command) task while the dialog runs on the main thread.
 pub fn save_path<R: Runtime>(
@@ -19,16 +33,7 @@ pub fn save_path<R: Runtime>(
     if let Some(answer) = test_hook::answer() {
         return answer;
     }
-    let mut builder = window.dialog().file().set_parent(window);
-    // Start in Downloads (or home), not wherever the app was started from.
-    let start = [window.path().download_dir(), window.path().home_dir()]
-        .into_iter()
-        .flatten()
-        .find(|dir| dir.is_dir());
-    if let Some(dir) = start {
-        builder = builder.set_directory(dir);
-    }
-    builder
+    builder(window)
         .set_title(title)
         .set_file_name(suggested_name)
         .add_filter(filter_name, extensions)
@@ -48,15 +53,7 @@ pub fn open_path<R: Runtime>(
     if let Some(answer) = test_hook::answer() {
         return answer;
     }
-    let mut builder = window.dialog().file().set_parent(window);
-    let start = [window.path().download_dir(), window.path().home_dir()]
-        .into_iter()
-        .flatten()
-        .find(|dir| dir.is_dir());
-    if let Some(dir) = start {
-        builder = builder.set_directory(dir);
-    }
-    builder
+    builder(window)
         .set_title(title)
         .add_filter(filter_name, extensions)
         .blocking_pick_file()
