@@ -97,16 +97,22 @@ fn test(dir: &Path, pki: Option<&servers::Pki>, made: &Made, url: &str, extra: &
         None => cmd.env("SSL_CERT_FILE", dir.join("no-authorities.pem")),
     };
     std::fs::write(dir.join("no-authorities.pem"), "").unwrap();
+    let run = with_stdin(&mut cmd, &made.password);
+    assert!(!run.stdout.contains(&made.password) && !run.stderr.contains(&made.password));
+    run
+}
+
+/// Runs `cmd` with `input` on standard input.
+fn with_stdin(cmd: &mut std::process::Command, input: &str) -> Run {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{}", made.password).unwrap();
-    let run = run_output(child.wait_with_output().unwrap());
-    assert!(!run.stdout.contains(&made.password) && !run.stderr.contains(&made.password));
-    run
+    // A process that refuses its arguments exits without reading.
+    let _ = writeln!(child.stdin.take().unwrap(), "{input}");
+    run_output(child.wait_with_output().unwrap())
 }
 
 fn verdict(run: &Run) -> Value {
@@ -237,14 +243,7 @@ fn nginx_and_apache_accept_what_they_trust_and_refuse_the_rest() {
         ],
     );
     cmd.env("SSL_CERT_FILE", &pki.ca).env("NO_PROXY", "*");
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{}", stranger.password).unwrap();
-    let plain = run_output(child.wait_with_output().unwrap());
+    let plain = with_stdin(&mut cmd, &stranger.password);
     assert_eq!(plain.code, 4);
     assert!(
         plain
@@ -496,14 +495,7 @@ fn listed_certificates_by_nickname_and_the_last_test_is_remembered() {
         ],
     );
     cmd.env("SSL_CERT_FILE", &pki.ca).env("NO_PROXY", "*");
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{}", made.password).unwrap();
-    let run = run_output(child.wait_with_output().unwrap());
+    let run = with_stdin(&mut cmd, &made.password);
     assert_verdict(&run, "accepted", 0, "took this one");
 
     let list = common::authcert(dir, &["list", "--json"]);
@@ -611,14 +603,7 @@ fn invalid_input_exits_2_naming_the_option() {
     ];
     for (args, words) in cases {
         let mut cmd = authcert_cmd(dir, &args);
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let _ = writeln!(child.stdin.take().unwrap(), "not-the-password");
-        let run = run_output(child.wait_with_output().unwrap());
+        let run = with_stdin(&mut cmd, "not-the-password");
         assert_eq!(run.code, 2, "{:.80?}: {}", args, run.stderr);
         assert!(
             run.stderr.contains(words),
@@ -640,14 +625,7 @@ fn invalid_input_exits_2_naming_the_option() {
             "--password-stdin",
         ],
     );
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "wrong").unwrap();
-    let run = run_output(child.wait_with_output().unwrap());
+    let run = with_stdin(&mut cmd, "wrong");
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -668,14 +646,7 @@ fn invalid_input_exits_2_naming_the_option() {
             "--password-stdin",
         ],
     );
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "x").unwrap();
-    let run = run_output(child.wait_with_output().unwrap());
+    let run = with_stdin(&mut cmd, "x");
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("not a PKCS#12 file"), "{}", run.stderr);
 }
@@ -722,14 +693,7 @@ fn a_proxy_that_refuses_is_said_in_plain_words() {
         .env("HTTPS_PROXY", format!("http://127.0.0.1:{proxy}"))
         .env_remove("NO_PROXY")
         .env_remove("no_proxy");
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{}", made.password).unwrap();
-    let run = run_output(child.wait_with_output().unwrap());
+    let run = with_stdin(&mut cmd, &made.password);
     assert_verdict(
         &run,
         "unreachable",
