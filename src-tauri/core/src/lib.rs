@@ -8,6 +8,8 @@
 //!   password in the keychain, save, discard);
 //! - [`store`]: the list of certificates; [`overview`]: how it reads;
 //! - [`form`]: the form's choices, limits and hints, for the window;
+//! - [`connect`]: a certificate tested against an API, and the verdict;
+//! - [`import`]: certificates made elsewhere, read and added to the list;
 //! - [`keychain`], [`save`], [`filename`], [`platform`]: the system.
 
 pub mod connect;
