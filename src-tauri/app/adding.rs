@@ -19,7 +19,7 @@ use super::commands::PendingState;
 use super::dialog;
 use super::error::AppError;
 use super::listing::ListState;
-use super::shell::{blocking, bool_of};
+use super::shell::{blocking, bool_of, password_of};
 
 /// The file being added: its path, what it holds once opened, and the
 /// .p12 password typed for it (wiped when the adding ends).
@@ -123,15 +123,8 @@ pub async fn add_open(
     list: State<'_, ListState>,
     adding: State<'_, AddState>,
 ) -> Result<AddView, AppError> {
-    let password = match password {
-        Value::String(s) if s.len() <= 1024 => Zeroizing::new(s),
-        _ => {
-            return Err(AppError::input(
-                "password",
-                "Password: must be text of at most 1024 characters.",
-            ))
-        }
-    };
+    let password =
+        password_of(password, "Password")?.ok_or(AppError::Import(ImportError::PasswordNeeded))?;
     let session = adding.session()?;
     let path = session.path.clone();
     let typed = password.clone();
@@ -198,9 +191,11 @@ pub async fn add_confirm(
     )?;
     let any_purpose = bool_of(any_purpose, "anyPurpose", "Add it anyway")?;
     let session = adding.session()?;
-    let inspected = session.inspected.clone().ok_or(AppError::Connect(
-        authcert_core::connect::ConnectError::Internal("the file is not open yet".into()),
-    ))?;
+    // A .p12 not opened yet: its password comes first.
+    let inspected = session
+        .inspected
+        .clone()
+        .ok_or(AppError::Import(ImportError::PasswordNeeded))?;
     let (store, keychains) = (list.store()?, pending.inner().clone());
     let record = blocking("adding the certificate", move || {
         let password = session.password.as_ref().map(|p| p.as_str());

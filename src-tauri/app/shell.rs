@@ -34,6 +34,19 @@ pub fn id_of(id: Value) -> Result<String, AppError> {
     }
 }
 
+/// A password typed into the page (missing: None), held in a zeroizing
+/// string from here on; `label` names the field in the refusal.
+pub fn password_of(v: Value, label: &str) -> Result<Option<zeroize::Zeroizing<String>>, AppError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.len() <= 1024 => Ok(Some(zeroize::Zeroizing::new(s))),
+        _ => Err(AppError::input(
+            "password",
+            format!("{label}: must be text of at most 1024 characters."),
+        )),
+    }
+}
+
 /// A yes/no argument (missing: no).
 pub fn bool_of(v: Value, field: &'static str, label: &str) -> Result<bool, AppError> {
     match v {

@@ -6,7 +6,6 @@
 
 use serde_json::Value;
 use tauri::State;
-use zeroize::Zeroizing;
 
 use authcert_core::connect::{
     self, source, ConnectError, Fingerprint, Running, Target, Test, Verdict,
@@ -15,7 +14,7 @@ use authcert_core::connect::{
 use super::commands::PendingState;
 use super::error::AppError;
 use super::listing::ListState;
-use super::shell::{blocking, id_of};
+use super::shell::{blocking, id_of, password_of};
 
 /// The tests running in this window.
 #[derive(Default)]
@@ -97,17 +96,8 @@ pub async fn test_listed(
 ) -> Result<Verdict, AppError> {
     let id = id_of(id)?;
     let (target, trust) = (target_of(url)?, trust_of(trust_server)?);
-    let typed = match password {
-        Value::Null => None,
-        Value::String(s) if s.is_empty() => None,
-        Value::String(s) if s.len() <= 1024 => Some(Zeroizing::new(s)),
-        _ => {
-            return Err(AppError::input(
-                "password",
-                "Password of the file: must be text of at most 1024 characters.",
-            ))
-        }
-    };
+    // An empty field means "use the keychain's".
+    let typed = password_of(password, "Password of the file")?.filter(|p| !p.is_empty());
     let ticket = tests.0.start(&id)?;
     let (store, keychains) = (list.store()?, pending.inner().clone());
     let opened = {
