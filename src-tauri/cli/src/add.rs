@@ -1,10 +1,8 @@
 //! `authcert add FILE`: a certificate made elsewhere joins the list, for
 //! reminders, details and tests. The file is read, never changed.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
-
-use zeroize::Zeroizing;
 
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use authcert_core::import::{self, Adding, ImportError};
@@ -148,17 +146,12 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
             )
         }
     };
+    // An empty line is a password too: PKCS#12 files may have one.
     let password = if parsed.password_stdin {
-        let mut line = Zeroizing::new(String::new());
-        if std::io::stdin().lock().read_line(&mut line).is_err() {
-            return invalid(
-                stderr,
-                "--password-stdin: standard input could not be read as text.",
-            );
+        match super::password_from_stdin() {
+            Ok(p) => Some(p),
+            Err(msg) => return invalid(stderr, &msg),
         }
-        Some(Zeroizing::new(
-            line.trim_end_matches(['\n', '\r']).to_string(),
-        ))
     } else {
         None
     };

@@ -62,6 +62,20 @@ The list lives in {list}
     )
 }
 
+/// One line of standard input without its line ending (`--password-stdin`),
+/// held in a zeroizing string.
+fn password_from_stdin() -> Result<zeroize::Zeroizing<String>, String> {
+    use std::io::BufRead;
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|_| "--password-stdin: standard input could not be read as text.".to_string())?;
+    Ok(zeroize::Zeroizing::new(
+        line.trim_end_matches(['\n', '\r']).to_string(),
+    ))
+}
+
 /// The clock. Builds with the `test-hooks` feature read "now" from
 /// `AUTHCERT_TEST_NOW` (RFC 3339), so tests can make certificates that have
 /// already expired; builds for users never do.

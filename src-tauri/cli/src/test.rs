@@ -2,10 +2,8 @@
 //! certificate, and the verdict in plain words (or JSON), with an exit
 //! status per verdict for scheduled checks.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
-
-use zeroize::Zeroizing;
 
 use super::{EXIT_FAILURE, EXIT_INVALID};
 use authcert_core::connect::{self, source, ConnectError, Fingerprint, Target, Test, Timeout};
@@ -122,20 +120,6 @@ fn parse_args(args: &[String]) -> Result<TestArgs, String> {
     Ok(parsed)
 }
 
-/// One line from standard input, without its line ending.
-fn password_from_stdin() -> Result<Zeroizing<String>, String> {
-    let mut line = Zeroizing::new(String::new());
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|_| "--password-stdin: standard input could not be read as text.".to_string())?;
-    let trimmed = line.trim_end_matches(['\n', '\r']);
-    if trimmed.is_empty() {
-        return Err("--password-stdin: standard input held no password.".into());
-    }
-    Ok(Zeroizing::new(trimmed.to_string()))
-}
-
 /// `authcert test URL …`.
 pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
     let invalid = |stderr: &mut dyn Write, msg: &str| {
@@ -166,7 +150,10 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
         Err(e) => return invalid(stderr, &format!("--timeout: {}", rule_of(&e))),
     };
     let typed = if parsed.password_stdin {
-        match password_from_stdin() {
+        match super::password_from_stdin() {
+            Ok(p) if p.is_empty() => {
+                return invalid(stderr, "--password-stdin: standard input held no password.")
+            }
             Ok(p) => Some(p),
             Err(msg) => return invalid(stderr, &msg),
         }
