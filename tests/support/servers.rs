@@ -251,11 +251,7 @@ pub fn nginx(pki: &Pki, dir: &Path, trusting: Option<&Path>, extra: &str) -> Run
     };
     // As root nginx would hand its workers to "nobody", who cannot read
     // the test files.
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-    let user = if root { "user root;" } else { "" };
+    let user = if running_as_root() { "user root;" } else { "" };
     let conf = dir.join("nginx.conf");
     std::fs::write(
         &conf,
@@ -308,6 +304,13 @@ http {{
     running
 }
 
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
 /// A free port on 127.0.0.1 (for servers that take one in their config).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -343,12 +346,8 @@ pub fn apache(pki: &Pki, dir: &Path, trusting: Option<&Path>) -> Running {
         ),
         None => String::new(),
     };
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
     // As root httpd must hand its workers to another user.
-    let user = if root {
+    let user = if running_as_root() {
         "User www-data\nGroup www-data"
     } else {
         ""
