@@ -174,6 +174,28 @@ impl Keychain {
         read_from(&self.entry(account)?)
     }
 
+    /// Stores a binary secret (an authority's private key) under `account`,
+    /// which must be free: a secret there is never replaced.
+    pub fn store_secret(&self, account: &str, secret: &[u8]) -> Result<(), KeychainError> {
+        let entry = self.entry(account)?;
+        match entry.get_secret().map(Zeroizing::new) {
+            Err(Error::NoEntry) => entry
+                .set_secret(secret)
+                .map_err(KeychainError::from_keyring),
+            Ok(held) if held.as_slice() == secret => Ok(()),
+            Ok(_) => Err(KeychainError::Taken(account.to_string())),
+            Err(e) => Err(KeychainError::from_keyring(e)),
+        }
+    }
+
+    /// Reads the binary secret stored under `account`; wiped when dropped.
+    pub fn read_secret(&self, account: &str) -> Result<Zeroizing<Vec<u8>>, KeychainError> {
+        self.entry(account)?
+            .get_secret()
+            .map(Zeroizing::new)
+            .map_err(KeychainError::from_keyring)
+    }
+
     /// Deletes the entry of `account`; a missing entry is not an error.
     pub fn delete(&self, account: &str) -> Result<(), KeychainError> {
         delete_in(&self.entry(account)?)
@@ -236,6 +258,29 @@ mod tests {
         let err = k.store("Billing (AB12CD34)", "pw-2").unwrap_err();
         assert_eq!(err, KeychainError::Taken("Billing (AB12CD34)".into()));
         assert_eq!(k.read("Billing (AB12CD34)").unwrap().as_str(), "pw-1");
+    }
+
+    #[test]
+    fn binary_secrets_are_stored_never_replaced_and_read_back() {
+        let k = mock_keychain();
+        let key: Vec<u8> = (0..=255u8).cycle().take(1800).collect();
+        k.store_secret("Authority: Acme (01020304)", &key).unwrap();
+        k.store_secret("Authority: Acme (01020304)", &key).unwrap();
+        let err = k
+            .store_secret("Authority: Acme (01020304)", b"other")
+            .unwrap_err();
+        assert!(matches!(err, KeychainError::Taken(_)), "{err}");
+        assert_eq!(
+            k.read_secret("Authority: Acme (01020304)")
+                .unwrap()
+                .as_slice(),
+            key.as_slice()
+        );
+        k.delete("Authority: Acme (01020304)").unwrap();
+        assert_eq!(
+            k.read_secret("Authority: Acme (01020304)").unwrap_err(),
+            KeychainError::NotFound
+        );
     }
 
     #[test]

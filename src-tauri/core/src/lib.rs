@@ -12,6 +12,7 @@
 //! - [`import`]: certificates made elsewhere, read and added to the list;
 //! - [`keychain`], [`save`], [`filename`], [`platform`]: the system.
 
+pub mod authority;
 pub mod connect;
 pub mod engine;
 pub mod filename;

@@ -23,8 +23,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use jiff::Timestamp;
 use zeroize::Zeroizing;
 
+use crate::authority::{self, Authority};
 use crate::engine::{
-    self, Clock, Facts, FieldError, InvalidRequest, IssueError, Issued, RawRequest, Request, Spares,
+    self, Clock, Facts, FieldError, InvalidRequest, IssueError, Issued, RawRequest, Request,
+    Signer, SignerKind, Spares,
 };
 use crate::keychain::{self, KeychainError, Keychains};
 use crate::save::{self, SaveError, WriteNewError};
@@ -64,6 +66,8 @@ pub enum LifeError {
     SelfCheck(IssueError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Authority(#[from] crate::authority::AuthorityError),
     #[error("AuthCert hit an internal error ({0}). Nothing was lost: the certificate is still here; try again.")]
     Internal(String),
 }
@@ -234,10 +238,45 @@ impl Pending {
     pub fn validate(&self, raw: &RawRequest, clock: &Clock) -> Result<Vec<FieldError>, LifeError> {
         let (taken, _) = self.taken_nicknames()?;
         match self.parse(raw, clock, &taken) {
-            Ok(_) => Ok(Vec::new()),
+            Ok(request) => self
+                .authority_refusals(&request, clock)
+                .map(|(errors, _)| errors),
             Err(LifeError::Invalid(invalid)) => Ok(invalid.errors),
             Err(e) => Err(e),
         }
+    }
+
+    /// What the authority (if the request asks for it) refuses, and the
+    /// authority; the list's file is read afresh, no keychain is touched.
+    fn authority_refusals(
+        &self,
+        request: &Request,
+        clock: &Clock,
+    ) -> Result<(Vec<FieldError>, Option<Authority>), LifeError> {
+        if request.signer() != SignerKind::Authority {
+            return Ok((Vec::new(), None));
+        }
+        let found = authority::load(self.store()?)?;
+        let errors = authority::check_request(found.as_ref(), request, clock);
+        Ok((errors, found))
+    }
+
+    /// The authority's signer for `request`, or None for a self-signed one.
+    fn signer_for(&self, request: &Request, clock: &Clock) -> Result<Option<Signer>, LifeError> {
+        let (errors, found) = self.authority_refusals(request, clock)?;
+        if !errors.is_empty() {
+            return Err(LifeError::Invalid(InvalidRequest { errors }));
+        }
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        let signer = authority::signer(
+            &found,
+            &self.keychains,
+            request.signature_hash(),
+            "The certificate was not made",
+        )?;
+        Ok(Some(signer))
     }
 
     /// The nickname of a certificate made and not yet saved.
@@ -286,9 +325,12 @@ impl Pending {
                 *state = State::Idle;
             }
         });
+        let signer = self.signer_for(&request, clock)?;
         crate::hooks::panic_point("make");
         let key = self.spares.take(request.signing())?;
-        let issued = engine::issue_with_key(&request, clock, key)?;
+        let issued = engine::issue_signed(&request, clock, key, signer.as_ref())?;
+        // The authority's key is wiped as soon as it has signed.
+        drop(signer);
         let made = self.finish_make(issued, list_notice);
         guard.done();
         made
@@ -491,9 +533,17 @@ impl Pending {
             .keys
             .first()
             .ok_or_else(|| LifeError::SelfCheck(IssueError::SelfCheck("no key".into())))?;
+        // A signed certificate's copy carries the authority's certificate
+        // after it, as its .p12 does.
+        let chain: Vec<&[u8]> = opened
+            .certificates
+            .iter()
+            .map(|c| c.value.as_slice())
+            .filter(|der| *der != issued.facts.certificate_der.as_slice())
+            .collect();
         let text = engine::pem_bundle::bundle(
             &issued.facts.certificate_der,
-            &[],
+            &chain,
             &key.value,
             &issued.password,
         )?;

@@ -12,6 +12,7 @@ use rcgen::{
 
 use super::error::IssueError;
 use super::request::{KeyType, Request, SignatureHash, Signing};
+use super::signer::Signer;
 
 /// How far notBefore lies in the past, so that a client or server whose clock
 /// runs a little behind still accepts a certificate made a moment ago.
@@ -86,13 +87,16 @@ fn to_offset_date_time(ts: Timestamp) -> Result<time::OffsetDateTime, IssueError
         .map_err(|e| IssueError::Certificate(e.to_string()))
 }
 
-/// Signs the certificate of `request` with `key`, valid from a few minutes
-/// before `now` to the end of the end date in `zone`.
+/// Makes the certificate of `request` for `key`, valid from a few minutes
+/// before `now` to the end of the end date in `zone`: self-signed, or signed
+/// by `signer` (then it names the authority as issuer and carries its key
+/// identifier, and may not outlive it).
 pub fn make(
     request: &Request,
     key: KeyPair,
     now: Timestamp,
     zone: &TimeZone,
+    signer: Option<&Signer>,
 ) -> Result<Made, IssueError> {
     // Whole seconds: X.509 times carry no fractions.
     let now = Timestamp::from_second(now.as_second())
@@ -121,12 +125,22 @@ pub fn make(
     };
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
     params.key_identifier_method = KeyIdMethod::Sha256;
-    params.use_authority_key_identifier_extension = false;
+    params.use_authority_key_identifier_extension = signer.is_some();
     params.subject_alt_names = Vec::new();
 
-    let cert = params
-        .self_signed(&key)
-        .map_err(|e| IssueError::Certificate(e.to_string()))?;
+    let cert = match signer {
+        None => params.self_signed(&key),
+        Some(signer) => {
+            if not_after > signer.not_after {
+                return Err(IssueError::Authority(format!(
+                    "the certificate would outlive “{}”",
+                    signer.signed_by.name
+                )));
+            }
+            params.signed_by(&key, &signer.issuer)
+        }
+    }
+    .map_err(|e| IssueError::Certificate(e.to_string()))?;
     Ok(Made {
         cert_der: cert.der().to_vec(),
         key,

@@ -13,6 +13,10 @@ pub enum Field {
     Encryption,
     SignatureHash,
     KeyType,
+    SignedBy,
+    AuthorityName,
+    AuthorityEndDate,
+    RevocationReason,
 }
 
 impl Field {
@@ -25,6 +29,10 @@ impl Field {
             Field::Encryption => "Encryption",
             Field::SignatureHash => "Signature hash algorithm",
             Field::KeyType => "Key type",
+            Field::SignedBy => "Signed by",
+            Field::AuthorityName => "Authority name",
+            Field::AuthorityEndDate => "Authority valid until",
+            Field::RevocationReason => "Reason",
         }
     }
 
@@ -37,6 +45,10 @@ impl Field {
             Field::Encryption => "--encryption",
             Field::SignatureHash => "--hash",
             Field::KeyType => "--key",
+            Field::SignedBy => "--signed-by-authority",
+            Field::AuthorityName => "--name",
+            Field::AuthorityEndDate => "--end-date",
+            Field::RevocationReason => "--reason",
         }
     }
 }
@@ -114,6 +126,8 @@ pub enum IssueError {
     Certificate(String),
     #[error("the end date cannot be placed in time zone {zone}: {detail}")]
     Clock { zone: String, detail: String },
+    #[error("the issuing authority could not sign it: {0}")]
+    Authority(String),
     #[error("the PKCS#12 file could not be written: {0}")]
     Pkcs12Write(String),
     #[error("the PKCS#12 file failed its own check after writing: {0}")]

@@ -29,6 +29,8 @@ pub struct Facts {
     pub key_type: KeyType,
     pub signature_hash: SignatureHash,
     pub encryption: Encryption,
+    /// The authority that signed it; None: self-signed.
+    pub signed_by: Option<super::signer::SignedBy>,
     /// The public certificate, DER.
     pub certificate_der: Vec<u8>,
 }

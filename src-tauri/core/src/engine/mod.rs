@@ -8,6 +8,7 @@ pub mod password;
 pub mod pem_bundle;
 pub mod pkcs12;
 pub mod request;
+pub mod signer;
 pub mod spare;
 
 use aws_lc_rs::digest;
@@ -16,8 +17,10 @@ pub use error::{Field, FieldError, InvalidRequest, IssueError, Suggestion};
 pub use issued::{Facts, Issued};
 pub use password::Password;
 pub use request::{
-    Choice, Clock, Encryption, KeyType, Nickname, RawRequest, Request, SignatureHash, Signing,
+    Choice, Clock, Encryption, KeyType, Nickname, RawRequest, Request, SignatureHash, SignerKind,
+    Signing,
 };
+pub use signer::{SignedBy, Signer};
 pub use spare::Spares;
 
 /// Makes the key, the certificate and the PKCS#12 file for `request`, then
@@ -34,14 +37,29 @@ pub fn issue_with_key(
     clock: &Clock,
     key: rcgen::KeyPair,
 ) -> Result<Issued, IssueError> {
-    let made = certificate::make(request, key, clock.now, &clock.zone)?;
+    issue_signed(request, clock, key, None)
+}
+
+/// As `issue_with_key`, signed by an authority when `signer` is given: the
+/// file then holds the authority's certificate too, after the certificate.
+pub fn issue_signed(
+    request: &Request,
+    clock: &Clock,
+    key: rcgen::KeyPair,
+    signer: Option<&Signer>,
+) -> Result<Issued, IssueError> {
+    let made = certificate::make(request, key, clock.now, &clock.zone, signer)?;
+    let chain: Vec<(&str, &[u8])> = signer
+        .map(|s| (s.signed_by.name.as_str(), &s.certificate_der[..]))
+        .into_iter()
+        .collect();
     let sha1 = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &made.cert_der);
     let sha256 = digest::digest(&digest::SHA256, &made.cert_der);
     let password = Password::generate()?;
     let naming = pkcs12::Naming {
         friendly_name: request.nickname().as_str(),
         local_key_id: sha1.as_ref(),
-        chain: &[],
+        chain: &chain,
     };
     let p12 = pkcs12::pack(
         made.key.serialized_der(),
@@ -75,6 +93,7 @@ pub fn issue_with_key(
         key_type: request.key_type(),
         signature_hash: request.signature_hash(),
         encryption: request.encryption(),
+        signed_by: signer.map(|s| s.signed_by.clone()),
         certificate_der: made.cert_der,
     };
     Ok(Issued {
@@ -232,7 +251,7 @@ mod tests {
         // Pack key B with certificate A: the file opens, but the check fails.
         let req = request("ecdsa-p256", "aes-256");
         let key_a = certificate::generate_key(req.signing()).unwrap();
-        let made = certificate::make(&req, key_a, clock().now, &clock().zone).unwrap();
+        let made = certificate::make(&req, key_a, clock().now, &clock().zone, None).unwrap();
         let key_b = certificate::generate_key(req.signing()).unwrap();
         let pw = Password::generate().unwrap();
         let mut id = Vec::new();

@@ -319,6 +319,33 @@ impl Choice for KeyType {
     }
 }
 
+/// Who signs the certificate: its own key (self-signed: every service that
+/// checks it must be given it) or the issuing authority on this computer
+/// (the service trusts the authority once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SignerKind {
+    #[default]
+    SelfSigned,
+    Authority,
+}
+
+impl Choice for SignerKind {
+    const FIELD: Field = Field::SignedBy;
+    const ALL: &'static [Self] = &[SignerKind::SelfSigned, SignerKind::Authority];
+    fn token(self) -> &'static str {
+        match self {
+            SignerKind::SelfSigned => "self-signed",
+            SignerKind::Authority => "authority",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            SignerKind::SelfSigned => "This certificate itself (self-signed)",
+            SignerKind::Authority => "The issuing authority on this computer",
+        }
+    }
+}
+
 /// Choices are stored (in the list of certificates) by their token.
 macro_rules! choice_serde {
     ($($t:ty),*) => {$(
@@ -335,7 +362,7 @@ macro_rules! choice_serde {
         }
     )*};
 }
-choice_serde!(Encryption, SignatureHash, KeyType);
+choice_serde!(Encryption, SignatureHash, KeyType, SignerKind);
 
 impl KeyType {
     pub fn is_rsa(self) -> bool {
@@ -452,6 +479,8 @@ pub struct RawRequest {
     pub encryption: Option<String>,
     pub signature_hash: Option<String>,
     pub key_type: Option<String>,
+    /// `self-signed` (the default) or `authority`.
+    pub signed_by: Option<String>,
 }
 
 /// A request that passed every rule. Its fields are private: the only way
@@ -464,6 +493,7 @@ pub struct Request {
     api_token_end_date: Option<Date>,
     encryption: Encryption,
     signing: Signing,
+    signer: SignerKind,
 }
 
 impl Request {
@@ -494,6 +524,12 @@ impl Request {
 
     pub fn signature_hash(&self) -> SignatureHash {
         self.signing.hash
+    }
+
+    /// Who signs it. Whether an authority exists (and outlives the end
+    /// date) is checked where the authority is known (`life`).
+    pub fn signer(&self) -> SignerKind {
+        self.signer
     }
 }
 
@@ -551,6 +587,7 @@ impl Request {
             &mut errors,
             opt_choice_or_none::<SignatureHash>(&raw.signature_hash),
         );
+        let signer = keep(&mut errors, opt_choice::<SignerKind>(&raw.signed_by));
 
         let end_date = match (end_date, token_end) {
             (Some(end), Some(token)) => keep(&mut errors, check_end_date(end, today, token)),
@@ -562,19 +599,21 @@ impl Request {
             _ => None,
         };
 
-        match (nickname, end_date, token_end, encryption, signing) {
+        match (nickname, end_date, token_end, encryption, signing, signer) {
             (
                 Some(nickname),
                 Some(end_date),
                 Some(api_token_end_date),
                 Some(encryption),
                 Some(signing),
+                Some(signer),
             ) if errors.is_empty() => Ok(Request {
                 nickname,
                 end_date,
                 api_token_end_date,
                 encryption,
                 signing,
+                signer,
             }),
             _ => Err(InvalidRequest { errors }),
         }
@@ -960,9 +999,10 @@ mod tests {
             encryption: Some("x".into()),
             signature_hash: Some("y".into()),
             key_type: Some("z".into()),
+            signed_by: Some("w".into()),
         };
         let err = parse(&r, "2026-11-28").unwrap_err();
-        assert_eq!(err.errors.len(), 6, "{err}");
+        assert_eq!(err.errors.len(), 7, "{err}");
     }
 
     #[test]

@@ -210,6 +210,7 @@ pub fn add(
         pem_file: None,
         recorded_at: Timestamp::now(),
         last_test: None,
+        signed_by: None,
         added: Some(AddedFrom {
             format: adding.inspected.format.words(has_key).to_string(),
             has_key,

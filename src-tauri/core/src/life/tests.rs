@@ -331,3 +331,59 @@ fn a_pem_copy_is_saved_encrypted_and_goes_with_a_discard() {
     ));
     assert!(!w.path("late.pem").exists());
 }
+
+#[test]
+fn a_certificate_signed_by_the_authority_is_made_saved_and_listed_as_such() {
+    let w = World::new();
+    let p = w.pending();
+    let clock = Clock::system();
+    let mut signed = raw("Signed");
+    signed.signed_by = Some("authority".into());
+    // No authority yet: the field is named, nothing is made.
+    let refused = p.validate(&signed, &clock).unwrap();
+    assert_eq!(refused[0].field, crate::engine::Field::SignedBy);
+    let err = p.make(&signed, &clock).unwrap_err();
+    assert_eq!(err.field_errors()[0].field, crate::engine::Field::SignedBy);
+    assert!(!p.has_pending());
+
+    let a = authority::create(&w.store(), &w.keychains, "Acme", None, &clock).unwrap();
+    assert!(p.validate(&signed, &clock).unwrap().is_empty());
+    let made = p.make(&signed, &clock).unwrap();
+    assert_eq!(made.facts.signed_by, Some(a.signed_by()));
+    p.confirm_saved(true).unwrap();
+    let pem = p.save_pem(&w.path("signed.pem")).unwrap();
+    let text = std::fs::read_to_string(pem).unwrap();
+    assert_eq!(
+        text.matches("BEGIN CERTIFICATE").count(),
+        2,
+        "chain in the PEM copy"
+    );
+    p.save(&w.path("signed.p12")).unwrap();
+    let listed = w.store().get(&made.facts.sha256_fingerprint).unwrap();
+    assert_eq!(listed.signed_by, Some(a.signed_by()));
+}
+
+#[test]
+fn without_the_authoritys_key_nothing_is_made() {
+    let w = World::new();
+    let p = w.pending();
+    let clock = Clock::system();
+    let a = authority::create(&w.store(), &w.keychains, "Acme", None, &clock).unwrap();
+    w.keychains
+        .open()
+        .unwrap()
+        .delete(&a.keychain_account)
+        .unwrap();
+    let mut signed = raw("Signed");
+    signed.signed_by = Some("authority".into());
+    let err = p.make(&signed, &clock).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "The certificate was not made: the authority's private key is no longer in the keychain"
+        ),
+        "{err}"
+    );
+    assert!(!p.has_pending());
+    // A self-signed one still works.
+    make(&p, "Own");
+}

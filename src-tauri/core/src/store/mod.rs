@@ -24,8 +24,9 @@ use crate::engine::Nickname;
 /// upgraded). 3: certificates added from files made elsewhere (`added`)
 /// and the last test against an API; an AuthCert that reads only format 2
 /// would drop those on its next write, so it must not touch such a list
-/// (format 2 files are read as they are).
-pub const FORMAT: u32 = 3;
+/// (format 2 files are read as they are). 4: the issuing authority that
+/// signed a certificate (`signedBy`), which format 3 would drop.
+pub const FORMAT: u32 = 4;
 pub const LIST_NAME: &str = "certificates.json";
 pub const SETTINGS_NAME: &str = "settings.json";
 /// The folder under the system's app-data folder (Tauri's identifier).

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::request::NICKNAME_MAX_CHARS;
-use crate::engine::{Encryption, Facts, KeyType, Nickname, SignatureHash};
+use crate::engine::{Encryption, Facts, KeyType, Nickname, SignatureHash, SignedBy};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -45,6 +45,10 @@ pub struct Record {
     /// Made elsewhere and added to the list (import); None: made here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added: Option<AddedFrom>,
+    /// The issuing authority on this computer that signed it; None:
+    /// self-signed, or made elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<SignedBy>,
 }
 
 /// What the list knows of a certificate made elsewhere, as read from its
@@ -104,6 +108,7 @@ impl Record {
             recorded_at: now,
             last_test: None,
             added: None,
+            signed_by: facts.signed_by.clone(),
         }
     }
 

@@ -25,6 +25,7 @@ fn record(n: usize, not_after: &str) -> Record {
         recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
         last_test: None,
         added: None,
+        signed_by: None,
     }
 }
 
@@ -50,11 +51,12 @@ fn a_missing_folder_is_an_empty_list_and_is_created_on_write() {
 }
 
 #[test]
-fn a_format_2_list_is_read_as_it_is_and_written_back_as_format_3() {
+fn older_lists_are_read_as_they_are_and_written_back_in_the_current_format() {
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::at(tmp.path());
     let old = serde_json::to_value(record(1, "2027-01-01T00:00:00Z")).unwrap();
     assert!(old.get("lastTest").is_none() && old.get("added").is_none());
+    assert!(old.get("signedBy").is_none());
     let file = serde_json::json!({"format": 2, "certificates": [old]});
     fs::write(store.list_path(), serde_json::to_vec(&file).unwrap()).unwrap();
     assert_eq!(
@@ -63,7 +65,7 @@ fn a_format_2_list_is_read_as_it_is_and_written_back_as_format_3() {
     );
     store.add(record(2, "2027-02-01T00:00:00Z")).unwrap();
     let text = fs::read_to_string(store.list_path()).unwrap();
-    assert!(text.contains("\"format\": 3"), "{text}");
+    assert!(text.contains("\"format\": 4"), "{text}");
     assert_eq!(names(&store), ["Cert 1", "Cert 2"]);
 }
 

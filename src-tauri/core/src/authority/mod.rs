@@ -1,0 +1,761 @@
+//! An issuing authority on this computer, for client certificates only: the
+//! server trusts it once, and every certificate it signs — and every
+//! replacement — is accepted with no change on the server.
+//!
+//! Its private key never touches the disk unencrypted: it lives in the
+//! keychain as a binary secret (no keychain, no authority), is read only to
+//! sign, and is wiped after. `authority.json` beside the list holds its
+//! public certificate, its keychain account and its revocations (`file`).
+//! A backup is a `.p12` under a new one-time password.
+
+pub mod file;
+pub mod profile;
+pub mod server;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::engine::certificate::end_of_day;
+use crate::engine::issued::{hex, pem_of_certificate};
+use crate::engine::pkcs12;
+use crate::engine::request::parse_date;
+use crate::engine::{
+    Clock, Encryption, Field, FieldError, IssueError, Nickname, Password, Request, SignatureHash,
+    SignedBy, Signer, SignerKind,
+};
+use crate::keychain::{self, KeychainError, Keychains};
+use crate::save::{self, SaveError, WriteNewError};
+use crate::store::{atomic, Record, Store, StoreError};
+
+/// How long an authority is valid unless the admin chooses: long enough
+/// that the server's trust outlives many renewals of the certificates.
+pub const DEFAULT_YEARS: i16 = 10;
+pub const MAX_YEARS: i16 = 20;
+/// A revocation list is valid this long. After its next update nginx and
+/// Apache refuse every client certificate, so it is long (re-exporting is a
+/// manual step) and AuthCert's reminders cover it.
+pub const CRL_DAYS: i64 = 180;
+/// Keychain accounts of authorities start with this; a certificate's
+/// nickname cannot contain a colon, so the two never clash.
+pub const ACCOUNT_PREFIX: &str = "Authority: ";
+
+/// Why a revoked certificate was revoked (RFC 5280 reason codes an admin
+/// can tell apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    #[default]
+    Unspecified,
+    KeyCompromise,
+    Superseded,
+    CessationOfOperation,
+    AffiliationChanged,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 5] = [
+        Reason::Unspecified,
+        Reason::KeyCompromise,
+        Reason::Superseded,
+        Reason::CessationOfOperation,
+        Reason::AffiliationChanged,
+    ];
+
+    pub fn token(self) -> &'static str {
+        match self {
+            Reason::Unspecified => "unspecified",
+            Reason::KeyCompromise => "key-compromise",
+            Reason::Superseded => "superseded",
+            Reason::CessationOfOperation => "cessation-of-operation",
+            Reason::AffiliationChanged => "affiliation-changed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::Unspecified => "No reason given",
+            Reason::KeyCompromise => "Its file or password may have been exposed",
+            Reason::Superseded => "It was replaced by a new certificate",
+            Reason::CessationOfOperation => "The integration is no longer used",
+            Reason::AffiliationChanged => "It now belongs to someone else",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Reason, FieldError> {
+        let wanted = raw.trim().to_ascii_lowercase();
+        if wanted.is_empty() {
+            return Ok(Reason::Unspecified);
+        }
+        Reason::ALL
+            .into_iter()
+            .find(|r| r.token() == wanted)
+            .ok_or_else(|| {
+                let tokens: Vec<&str> = Reason::ALL.iter().map(|r| r.token()).collect();
+                FieldError::new(
+                    Field::RevocationReason,
+                    format!(
+                        "“{}” is not one of the reasons; choose one of: {}.",
+                        raw.trim().chars().take(40).collect::<String>(),
+                        tokens.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// A certificate the authority no longer vouches for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Revoked {
+    /// Upper-case hex bytes joined by colons, as in the list.
+    pub serial: String,
+    pub sha256_fingerprint: String,
+    pub nickname: String,
+    pub at: Timestamp,
+    pub reason: Reason,
+}
+
+impl Revoked {
+    pub fn serial_bytes(&self) -> Result<Vec<u8>, IssueError> {
+        self.serial
+            .split(':')
+            .map(|b| u8::from_str_radix(b, 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|_| IssueError::Authority(format!("serial “{}” is damaged", self.serial)))
+    }
+}
+
+/// The last revocation list made, for the reminders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrlMade {
+    pub number: u64,
+    pub this_update: Timestamp,
+    pub next_update: Timestamp,
+    /// Revocations it lists (a later revocation makes it out of date).
+    pub revoked: usize,
+    pub file: String,
+}
+
+/// The authority on this computer: public facts only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Authority {
+    pub name: String,
+    pub subject: String,
+    pub serial: String,
+    pub sha256_fingerprint: String,
+    pub not_before: Timestamp,
+    pub not_after: Timestamp,
+    pub certificate_pem: String,
+    /// Where its private key is: service `AuthCert`, this account.
+    pub keychain_account: String,
+    pub created_at: Timestamp,
+    /// Restored from a backup (the file's path), rather than created here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored_from: Option<String>,
+    #[serde(default)]
+    pub revoked: Vec<Revoked>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_crl: Option<CrlMade>,
+}
+
+impl Authority {
+    pub fn certificate_der(&self) -> Result<Vec<u8>, AuthorityError> {
+        pem::parse(&self.certificate_pem)
+            .ok()
+            .filter(|p| p.tag() == "CERTIFICATE")
+            .map(|p| p.into_contents())
+            .ok_or_else(|| AuthorityError::Damaged {
+                path: PathBuf::from(file::NAME),
+                reason: "its certificate is not PEM".into(),
+            })
+    }
+
+    pub fn signed_by(&self) -> SignedBy {
+        SignedBy {
+            name: self.name.clone(),
+            sha256_fingerprint: self.sha256_fingerprint.clone(),
+        }
+    }
+
+    /// Whether `record` was signed by this authority.
+    pub fn signed(&self, record: &Record) -> bool {
+        record
+            .signed_by
+            .as_ref()
+            .is_some_and(|s| s.sha256_fingerprint == self.sha256_fingerprint)
+    }
+
+    pub fn revocation_of(&self, fingerprint: &str) -> Option<&Revoked> {
+        self.revoked
+            .iter()
+            .find(|r| r.sha256_fingerprint == fingerprint)
+    }
+
+    /// Whether the last revocation list exported misses a revocation.
+    pub fn crl_out_of_date(&self) -> bool {
+        self.last_crl
+            .as_ref()
+            .is_some_and(|c| c.revoked < self.revoked.len())
+    }
+}
+
+/// Why an authority operation was refused or failed; never a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthorityError {
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<FieldError>),
+    #[error("No issuing authority exists on this computer. Create one (or restore a backup of one) first.")]
+    None,
+    #[error("An issuing authority, “{0}”, already exists on this computer; AuthCert keeps one. Remove it first to create or restore another.")]
+    Exists(String),
+    #[error("{doing}: {}", key_words(.error))]
+    Keychain {
+        doing: &'static str,
+        error: KeychainError,
+    },
+    #[error("{0}")]
+    Issue(#[from] IssueError),
+    #[error("“{0}” was not signed by this computer's issuing authority, so it cannot be revoked here. Remove it from the list, and from the service that trusts it, instead.")]
+    NotSignedHere(String),
+    #[error("“{0}” was already revoked on {1}.")]
+    AlreadyRevoked(String, String),
+    #[error("This file is not a backup of an issuing authority AuthCert can use: {0}")]
+    NotABackup(String),
+    #[error("The authority's file could not be saved: {0}")]
+    Save(String),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("The authority's file ({}) could not be read: {}. Nothing was changed.", .path.display(), crate::store::plain_io(.source))]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("The authority's file ({}) could not be saved: {}. Nothing was changed.", .path.display(), crate::store::plain_io(.source))]
+    Unwritable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("The authority's file ({}) was written by a newer AuthCert (format {found}); update AuthCert to use it. Nothing was changed.", .path.display())]
+    NewerFormat { path: PathBuf, found: u32 },
+    #[error("The authority's file ({}) is damaged ({reason}). AuthCert leaves it as it is; restore the authority from its backup after moving the file away.", .path.display())]
+    Damaged { path: PathBuf, reason: String },
+}
+
+/// The keychain's failure, said of the authority's key.
+fn key_words(e: &KeychainError) -> String {
+    match e {
+        KeychainError::NoService(why) => format!("the authority's private key is kept only in the keychain, never in a file, and no keychain service is running on this computer ({why}). On Linux, log in to a desktop session with a keyring such as GNOME Keyring or KWallet, then try again."),
+        KeychainError::Locked => "the keychain is locked. Unlock it (log in to your desktop session, or open your keyring) and try again.".into(),
+        KeychainError::Denied => "the keychain refused access. Allow AuthCert when your system asks, then try again.".into(),
+        KeychainError::NotFound => "the authority's private key is no longer in the keychain (the entry was deleted). Restore the authority from its backup.".into(),
+        KeychainError::Unsupported => "this build of AuthCert has no keychain on this system, and the authority's key is kept only there.".into(),
+        KeychainError::Taken(account) => format!("the keychain already holds another key under “{account}”; AuthCert never replaces it. Remove that entry in your keychain tool if it is not needed."),
+        KeychainError::Other(detail) => format!("the keychain failed: {detail}"),
+    }
+}
+
+fn keychain_err(doing: &'static str) -> impl Fn(KeychainError) -> AuthorityError {
+    move |error| AuthorityError::Keychain { doing, error }
+}
+
+/// A valid authority name: the rules of a nickname.
+fn parse_name(raw: &str) -> Result<String, FieldError> {
+    if raw.trim().is_empty() {
+        return Err(FieldError::new(
+            Field::AuthorityName,
+            "enter a name for the authority, such as “Acme integrations” (letters, numbers, spaces, dashes and underscores, at most 64 characters).",
+        ));
+    }
+    Nickname::parse(raw, [])
+        .map(|n| n.as_str().to_string())
+        .map_err(|e| FieldError::new(Field::AuthorityName, e.message))
+}
+
+/// The last day an authority made today may be valid, and the default.
+pub fn end_range(today: Date) -> (Date, Date, Date) {
+    let earliest = today.tomorrow().unwrap_or(today);
+    let default = today
+        .checked_add(DEFAULT_YEARS.years())
+        .unwrap_or(Date::MAX);
+    let latest = today.checked_add(MAX_YEARS.years()).unwrap_or(Date::MAX);
+    (earliest, default, latest)
+}
+
+fn parse_end(raw: Option<&str>, today: Date) -> Result<Date, FieldError> {
+    let (earliest, default, latest) = end_range(today);
+    let end = match raw.map(str::trim) {
+        None | Some("") => return Ok(default),
+        Some(s) => parse_date(s, Field::AuthorityEndDate)?,
+    };
+    if end < earliest || end > latest {
+        return Err(FieldError::new(
+            Field::AuthorityEndDate,
+            format!("{end} is outside what is allowed: an authority is valid from tomorrow up to {MAX_YEARS} years; choose a date from {earliest} to {latest}."),
+        ));
+    }
+    Ok(end)
+}
+
+/// The authority on this computer, if any.
+pub fn load(store: &Store) -> Result<Option<Authority>, AuthorityError> {
+    file::load(store)
+}
+
+fn require(authority: Option<Authority>) -> Result<Authority, AuthorityError> {
+    authority.ok_or(AuthorityError::None)
+}
+
+/// Creates the authority: checks the keychain works before the (slow) key
+/// is made, stores the key there, then writes the file; if another process
+/// created one meanwhile, this one's key is deleted again.
+pub fn create(
+    store: &Store,
+    keychains: &Keychains,
+    raw_name: &str,
+    raw_end: Option<&str>,
+    clock: &Clock,
+) -> Result<Authority, AuthorityError> {
+    let name = parse_name(raw_name);
+    let end = parse_end(raw_end, clock.today());
+    let (name, end) = match (name, end) {
+        (Ok(n), Ok(e)) => (n, e),
+        (n, e) => {
+            return Err(AuthorityError::Invalid(
+                [n.err(), e.err()].into_iter().flatten().collect(),
+            ))
+        }
+    };
+    if let Some(existing) = load(store)? {
+        return Err(AuthorityError::Exists(existing.name));
+    }
+    let not_created = "The authority was not created";
+    let keychain = keychains.open().map_err(keychain_err(not_created))?;
+    // A keychain that answers but is locked or absent fails here, before
+    // the key is made: reading a missing entry is harmless.
+    match keychain.read_secret(&format!("{ACCOUNT_PREFIX}probe")) {
+        Ok(_) | Err(KeychainError::NotFound) => {}
+        Err(e) => return Err(keychain_err(not_created)(e)),
+    }
+    crate::hooks::panic_point("authority-create");
+    let key = profile::generate_key()?;
+    let not_after = end_of_day(end, &clock.zone)?;
+    let der = profile::certificate(&name, &key, clock.now, not_after)?;
+    let authority = facts(&name, &der, clock.now, None)?;
+    let pkcs8 = Zeroizing::new(key.serialized_der().to_vec());
+    drop(key);
+    keychain
+        .store_secret(&authority.keychain_account, &pkcs8)
+        .map_err(keychain_err(not_created))?;
+    drop(pkcs8);
+    record_new(store, &keychain, authority)
+}
+
+/// Writes a new authority's file unless one appeared meanwhile (then its
+/// key, just stored, is deleted again).
+fn record_new(
+    store: &Store,
+    keychain: &keychain::Keychain,
+    authority: Authority,
+) -> Result<Authority, AuthorityError> {
+    let account = authority.keychain_account.clone();
+    let written = file::change(store, None, |now| match now {
+        Some(other) => Err(AuthorityError::Exists(other.name)),
+        None => Ok((Some(authority.clone()), authority)),
+    });
+    if written.is_err() {
+        let _ = keychain.delete(&account);
+    }
+    written
+}
+
+/// The public facts of an authority certificate.
+fn facts(
+    name: &str,
+    der: &[u8],
+    now: Timestamp,
+    restored_from: Option<String>,
+) -> Result<Authority, AuthorityError> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der)
+        .map_err(|e| IssueError::Certificate(e.to_string()))?;
+    let sha256 = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
+    let fingerprint = hex(sha256.as_ref(), ":");
+    let ts = |t: x509_parser::time::ASN1Time| {
+        Timestamp::from_second(t.timestamp()).map_err(|e| IssueError::Certificate(e.to_string()))
+    };
+    Ok(Authority {
+        name: name.to_string(),
+        subject: cert.subject().to_string(),
+        serial: hex(cert.raw_serial(), ":"),
+        keychain_account: keychain::account_for(&format!("{ACCOUNT_PREFIX}{name}"), &fingerprint),
+        sha256_fingerprint: fingerprint,
+        not_before: ts(cert.validity().not_before)?,
+        not_after: ts(cert.validity().not_after)?,
+        certificate_pem: pem_of_certificate(der),
+        created_at: now,
+        restored_from,
+        revoked: Vec::new(),
+        last_crl: None,
+    })
+}
+
+/// The refusals a request signed by the authority meets: there must be
+/// one, and the certificate may not outlive it.
+pub fn check_request(
+    authority: Option<&Authority>,
+    request: &Request,
+    clock: &Clock,
+) -> Vec<FieldError> {
+    if request.signer() != SignerKind::Authority {
+        return Vec::new();
+    }
+    let Some(authority) = authority else {
+        return vec![FieldError::new(
+            Field::SignedBy,
+            "no issuing authority exists on this computer yet; create one first (Authority…), or choose self-signed.",
+        )];
+    };
+    let last_day = authority.not_after.to_zoned(clock.zone.clone()).date();
+    let ends = end_of_day(request.end_date(), &clock.zone);
+    match ends {
+        Ok(t) if t <= authority.not_after => Vec::new(),
+        _ => vec![FieldError::new(
+            Field::EndDate,
+            format!(
+                "the authority “{}” is valid until {last_day}, and a certificate it signs may not outlive it; choose {last_day} or earlier.",
+                authority.name
+            ),
+        )],
+    }
+}
+
+/// The authority's key from the keychain, bound to `hash`, to sign one
+/// thing; wiped when the signer is dropped.
+pub fn signer(
+    authority: &Authority,
+    keychains: &Keychains,
+    hash: SignatureHash,
+    doing: &'static str,
+) -> Result<Signer, AuthorityError> {
+    let key = keychains
+        .open()
+        .and_then(|k| k.read_secret(&authority.keychain_account))
+        .map_err(keychain_err(doing))?;
+    Ok(Signer::rsa(
+        &key,
+        authority.certificate_der()?,
+        hash,
+        authority.signed_by(),
+        authority.not_after,
+    )?)
+}
+
+/// Revokes a listed certificate this authority signed. The revocation list
+/// to give the server is exported separately (`export_crl`).
+pub fn revoke(
+    store: &Store,
+    id: &str,
+    reason: Reason,
+    clock: &Clock,
+) -> Result<Revoked, AuthorityError> {
+    let record = store.get(id)?;
+    file::change(store, None, |now| {
+        let mut authority = require(now)?;
+        if !authority.signed(&record) {
+            return Err(AuthorityError::NotSignedHere(record.nickname.clone()));
+        }
+        if let Some(r) = authority.revocation_of(id) {
+            let day = crate::overview::local_day(r.at, &clock.zone);
+            return Err(AuthorityError::AlreadyRevoked(record.nickname.clone(), day));
+        }
+        let revoked = Revoked {
+            serial: record.serial.clone(),
+            sha256_fingerprint: record.sha256_fingerprint.clone(),
+            nickname: record.nickname.clone(),
+            at: Timestamp::from_second(clock.now.as_second()).unwrap_or(clock.now),
+            reason,
+        };
+        authority.revoked.push(revoked.clone());
+        Ok((Some(authority), revoked))
+    })
+}
+
+/// The name to suggest for an export of the authority: `<name>.<ext>`
+/// or `<name> <what>.<ext>`.
+pub fn suggested_file(authority: &Authority, what: Option<&str>, extension: &str) -> String {
+    let stem = match what {
+        Some(w) => format!("{} {w}", authority.name),
+        None => authority.name.clone(),
+    };
+    crate::filename::suggested(&stem, extension)
+}
+
+fn save_err(e: WriteNewError<AuthorityError>) -> AuthorityError {
+    match e {
+        WriteNewError::Save(s) => AuthorityError::Save(s.to_string()),
+        WriteNewError::Verify(v) => v,
+    }
+}
+
+/// Saves the authority's certificate (PEM) for the server, as a new file.
+pub fn export_certificate(store: &Store, path: &Path) -> Result<Authority, AuthorityError> {
+    let authority = require(load(store)?)?;
+    save::write_new(path, authority.certificate_pem.as_bytes(), |_| Ok(())).map_err(save_err)?;
+    Ok(authority)
+}
+
+/// Checks before any slow work that `path` can take a new file.
+pub fn check_target(path: &Path) -> Result<(), AuthorityError> {
+    save::check_target(path)
+        .map(|_| ())
+        .map_err(|e: SaveError| AuthorityError::Save(e.to_string()))
+}
+
+/// Signs a revocation list of every revocation so far, saves it (PEM) as a
+/// new file and remembers it for the reminders. Its number is the time in
+/// seconds (and above the last one), so it keeps increasing even for an
+/// authority restored on another computer.
+pub fn export_crl(
+    store: &Store,
+    keychains: &Keychains,
+    clock: &Clock,
+    path: &Path,
+) -> Result<CrlMade, AuthorityError> {
+    check_target(path)?;
+    let authority = require(load(store)?)?;
+    let signer = signer(
+        &authority,
+        keychains,
+        SignatureHash::Sha256,
+        "The revocation list was not made",
+    )?;
+    let this_update = profile::skewed(clock.now)?;
+    let next_update = profile::days_after(this_update, CRL_DAYS)?.min(authority.not_after);
+    let last = authority.last_crl.as_ref().map_or(0, |c| c.number);
+    let number = (clock.now.as_second().max(0) as u64).max(last + 1);
+    let der = profile::crl(
+        &signer,
+        &authority.revoked,
+        number,
+        this_update,
+        next_update,
+    )?;
+    drop(signer);
+    let pem = pem::encode_config(
+        &pem::Pem::new("X509 CRL", der),
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    );
+    save::write_new(path, pem.as_bytes(), |_| Ok(())).map_err(save_err)?;
+    let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let made = CrlMade {
+        number,
+        this_update,
+        next_update,
+        revoked: authority.revoked.len(),
+        file: shown.display().to_string(),
+    };
+    file::change(store, None, |now| {
+        let mut current = require(now)?;
+        // Another process may have made a later one meanwhile.
+        if current
+            .last_crl
+            .as_ref()
+            .is_none_or(|c| c.number < made.number)
+        {
+            current.last_crl = Some(made.clone());
+        }
+        Ok((Some(current), made.clone()))
+    })
+}
+
+/// A backup of the authority, made in memory: the `.p12` (key and
+/// certificate, AES-256) and its new one-time password; both wiped on drop.
+pub struct Backup {
+    pub p12: Zeroizing<Vec<u8>>,
+    pub password: Password,
+    pub name: String,
+}
+
+impl std::fmt::Debug for Backup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backup")
+            .field("name", &self.name)
+            .field("p12", &"<redacted>")
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Makes a backup of the authority (it is checked by opening it again).
+pub fn backup(store: &Store, keychains: &Keychains) -> Result<Backup, AuthorityError> {
+    let authority = require(load(store)?)?;
+    let key = keychains
+        .open()
+        .and_then(|k| k.read_secret(&authority.keychain_account))
+        .map_err(keychain_err("The backup was not made"))?;
+    let der = authority.certificate_der()?;
+    let sha1 = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &der);
+    let naming = pkcs12::Naming {
+        friendly_name: &authority.name,
+        local_key_id: sha1.as_ref(),
+        chain: &[],
+    };
+    let password = Password::generate()?;
+    let p12 = pkcs12::pack(&key, &der, naming, Encryption::Aes256, &password)?;
+    drop(key);
+    pkcs12::check(&p12, &password, naming, &der)?;
+    Ok(Backup {
+        p12,
+        password,
+        name: authority.name,
+    })
+}
+
+/// Saves a backup as a new file, read back and opened with its password.
+pub fn save_backup(backup: &Backup, path: &Path) -> Result<PathBuf, AuthorityError> {
+    save::write_new(path, &backup.p12, |bytes| {
+        pkcs12::read::open(
+            bytes,
+            backup.password.expose(),
+            &pkcs12::read::Limits::default(),
+        )
+        .map(|_| ())
+        .map_err(|e| AuthorityError::Save(format!("it does not open again ({e})")))
+    })
+    .map_err(save_err)?;
+    Ok(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// Restores an authority from its backup (or any `.p12` holding an RSA
+/// authority certificate with its key): the key goes to the keychain, the
+/// certificate to `authority.json`. Revocations are not in a backup.
+pub fn restore(
+    store: &Store,
+    keychains: &Keychains,
+    bytes: &[u8],
+    password: &str,
+    from: &Path,
+    clock: &Clock,
+) -> Result<Authority, AuthorityError> {
+    if let Some(existing) = load(store)? {
+        return Err(AuthorityError::Exists(existing.name));
+    }
+    let opened = pkcs12::read::open(bytes, password, &pkcs12::read::Limits::default())
+        .map_err(|e| AuthorityError::NotABackup(e.to_string()))?;
+    let (key, der) = authority_pair(&opened)?;
+    let name = common_name(&der)?;
+    let shown = std::fs::canonicalize(from).unwrap_or_else(|_| from.to_path_buf());
+    let authority = facts(&name, &der, clock.now, Some(shown.display().to_string()))?;
+    if authority.not_after <= clock.now {
+        return Err(AuthorityError::NotABackup(format!(
+            "the authority “{name}” expired on {}; it can sign nothing any more. Create a new authority.",
+            crate::overview::local_day(authority.not_after, &clock.zone)
+        )));
+    }
+    // The signer proves the key signs for this certificate before it is kept.
+    let check = Signer::rsa(
+        key,
+        der.clone(),
+        SignatureHash::Sha256,
+        authority.signed_by(),
+        authority.not_after,
+    )
+    .map_err(|e| AuthorityError::NotABackup(e.to_string()))?;
+    drop(check);
+    let not_restored = "The authority was not restored";
+    let keychain = keychains.open().map_err(keychain_err(not_restored))?;
+    keychain
+        .store_secret(&authority.keychain_account, key)
+        .map_err(keychain_err(not_restored))?;
+    record_new(store, &keychain, authority)
+}
+
+/// The one authority certificate in `opened` and its RSA key.
+fn authority_pair(opened: &pkcs12::read::Opened) -> Result<(&[u8], Vec<u8>), AuthorityError> {
+    let refuse = |m: &str| Err(AuthorityError::NotABackup(m.to_string()));
+    let [key] = opened.keys.as_slice() else {
+        return refuse("it must hold exactly one private key.");
+    };
+    let pair = rcgen::KeyPair::try_from(key.value.as_slice())
+        .map_err(|e| AuthorityError::NotABackup(format!("its key cannot be read ({e}).")))?;
+    if !matches!(pair.algorithm(), a if a == &rcgen::PKCS_RSA_SHA256) {
+        return refuse("its key is not an RSA key; AuthCert's authorities use RSA.");
+    }
+    let public = rcgen::PublicKeyData::subject_public_key_info(&pair);
+    drop(pair);
+    for cert in &opened.certificates {
+        let Ok((_, parsed)) = x509_parser::parse_x509_certificate(&cert.value) else {
+            continue;
+        };
+        if parsed.public_key().raw != public.as_slice() {
+            continue;
+        }
+        let ca = matches!(parsed.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+        let signs = matches!(parsed.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign() && ku.value.crl_sign());
+        if !ca || !signs {
+            return refuse("its certificate is not an issuing authority's (it needs basicConstraints CA:TRUE and the keyCertSign and cRLSign key usages).");
+        }
+        return Ok((key.value.as_slice(), cert.value.clone()));
+    }
+    refuse("no certificate in it belongs to its key.")
+}
+
+fn common_name(der: &[u8]) -> Result<String, AuthorityError> {
+    let (_, parsed) = x509_parser::parse_x509_certificate(der)
+        .map_err(|e| AuthorityError::NotABackup(e.to_string()))?;
+    let cn = parsed
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .unwrap_or("")
+        .to_string();
+    parse_name(&cn).map_err(|e| AuthorityError::NotABackup(format!("its name: {}", e.message)))
+}
+
+/// Removes the authority: its key from the keychain first (if that fails,
+/// nothing changes), then its file. Certificates it signed stay listed.
+pub fn remove(store: &Store, keychains: &Keychains) -> Result<Authority, AuthorityError> {
+    let authority = require(load(store)?)?;
+    let not_removed = "The authority was not removed";
+    match keychains
+        .open()
+        .and_then(|k| k.delete(&authority.keychain_account))
+    {
+        Ok(()) | Err(KeychainError::NotFound) => {}
+        Err(e) => return Err(keychain_err(not_removed)(e)),
+    }
+    file::change(store, None, |now| {
+        let current = require(now)?;
+        Ok((None, current))
+    })
+}
+
+/// For the crash tests: revoke, stopping dead after a step of the write.
+#[doc(hidden)]
+pub fn revoke_crashing_after(
+    store: &Store,
+    record: &Record,
+    step: atomic::Step,
+    clock: &Clock,
+) -> Result<(), AuthorityError> {
+    file::change(store, Some(step), |now| {
+        let mut authority = require(now)?;
+        authority.revoked.push(Revoked {
+            serial: record.serial.clone(),
+            sha256_fingerprint: record.sha256_fingerprint.clone(),
+            nickname: record.nickname.clone(),
+            at: clock.now,
+            reason: Reason::Unspecified,
+        });
+        Ok((Some(authority), ()))
+    })
+}
+
+#[cfg(test)]
+mod tests;
