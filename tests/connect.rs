@@ -14,9 +14,8 @@ mod servers;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
-use common::{authcert_cmd, days_from_today, run_output, Run};
+use common::{authcert_cmd, days_from_today, run_output, with_stdin, Run};
 use serde_json::Value;
 
 /// A certificate made by `authcert generate`, its password, and its public
@@ -100,19 +99,6 @@ fn test(dir: &Path, pki: Option<&servers::Pki>, made: &Made, url: &str, extra: &
     let run = with_stdin(&mut cmd, &made.password);
     assert!(!run.stdout.contains(&made.password) && !run.stderr.contains(&made.password));
     run
-}
-
-/// Runs `cmd` with `input` on standard input.
-fn with_stdin(cmd: &mut std::process::Command, input: &str) -> Run {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A process that refuses its arguments exits without reading.
-    let _ = writeln!(child.stdin.take().unwrap(), "{input}");
-    run_output(child.wait_with_output().unwrap())
 }
 
 fn verdict(run: &Run) -> Value {

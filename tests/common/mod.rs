@@ -104,3 +104,17 @@ pub fn files_under(root: &Path) -> Vec<PathBuf> {
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// Runs `cmd` with `input` (and a line ending) on standard input.
+pub fn with_stdin(cmd: &mut Command, input: &str) -> Run {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A process that refuses its arguments exits without reading.
+    let _ = writeln!(child.stdin.take().unwrap(), "{input}");
+    run_output(child.wait_with_output().unwrap())
+}
