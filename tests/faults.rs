@@ -51,6 +51,7 @@ fn record(n: usize) -> Record {
         recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
         last_test: None,
         added: None,
+        signed_by: None,
     }
 }
 

@@ -72,6 +72,7 @@ proptest! {
         encryption in proptest::option::of(text()),
         hash in proptest::option::of(text()),
         key in proptest::option::of(text()),
+        signed_by in proptest::option::of(text()),
     ) {
         let today = jiff::civil::date(2026, 11, 29);
         let raw = RawRequest {
@@ -81,6 +82,7 @@ proptest! {
             encryption,
             signature_hash: hash,
             key_type: key,
+            signed_by,
         };
         match Request::parse(&raw, today, []) {
             Ok(request) => {

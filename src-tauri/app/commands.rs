@@ -42,16 +42,18 @@ pub struct Form {
     encryption: Value,
     signature_hash: Value,
     key_type: Value,
+    signed_by: Value,
 }
 
 /// The form's fields, as the page names them.
-const FORM_FIELDS: [&str; 6] = [
+const FORM_FIELDS: [&str; 7] = [
     "nickname",
     "endDate",
     "apiTokenEndDate",
     "encryption",
     "signatureHash",
     "keyType",
+    "signedBy",
 ];
 
 impl TryFrom<Value> for Form {
@@ -79,6 +81,7 @@ impl TryFrom<Value> for Form {
             encryption: take("encryption"),
             signature_hash: take("signatureHash"),
             key_type: take("keyType"),
+            signed_by: take("signedBy"),
         })
     }
 }
@@ -114,6 +117,7 @@ impl Form {
             encryption: text(self.encryption, Field::Encryption),
             signature_hash: text(self.signature_hash, Field::SignatureHash),
             key_type: text(self.key_type, Field::KeyType),
+            signed_by: text(self.signed_by, Field::SignedBy),
         };
         if errors.is_empty() {
             Ok(raw)

@@ -337,6 +337,11 @@ pub fn wait_listening(port: u16, what: &str) {
 /// certificate asked when `None`. `/status` answers 200 from inside the
 /// server (mod_status), so no file needs to be readable by its workers.
 pub fn apache(pki: &Pki, dir: &Path, trusting: Option<&Path>) -> Running {
+    apache_with(pki, dir, trusting, "")
+}
+
+/// As `apache`, with `extra` added to the virtual host.
+pub fn apache_with(pki: &Pki, dir: &Path, trusting: Option<&Path>, extra: &str) -> Running {
     std::fs::create_dir_all(dir).unwrap();
     let port = free_port();
     let verify = match trusting {
@@ -376,6 +381,7 @@ Listen 127.0.0.1:{port}
     SSLCertificateFile {cert}
     SSLCertificateKeyFile {key}
     {verify}
+    {extra}
     <Location /status>
         SetHandler server-status
         Require all granted

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use authcert_core::engine::{self, Clock, RawRequest, Spares};
+use authcert_core::engine::{self, Choice, Clock, RawRequest, Spares};
 use authcert_core::keychain::{self, Keychains};
 use authcert_core::life::{LifeError, Pending};
 use authcert_core::save::{self, SaveError};
@@ -47,6 +47,10 @@ Options:
                          account \"NICKNAME (first 8 hex digits of the
                          SHA-256 fingerprint)\". If that fails, nothing is
                          saved.
+  --signed-by-authority  signed by this computer's issuing authority (see
+                         `authcert help authority`) instead of self-signed:
+                         a server that trusts the authority accepts it, and
+                         its replacements, with no change
   --pem-out FILE.pem     also save a PEM copy, for clients that read PEM
                          (Python's ssl, requests, httpx; Node's key and cert):
                          the certificate and the private key, the key
@@ -75,6 +79,7 @@ struct GenerateArgs {
     out: Option<String>,
     pem_out: Option<String>,
     keychain: bool,
+    signed_by_authority: bool,
     help: bool,
 }
 
@@ -92,6 +97,10 @@ fn parse_generate_args(args: &[String]) -> Result<GenerateArgs, String> {
         }
         if name == "--keychain" && inline.is_none() {
             parsed.keychain = true;
+            continue;
+        }
+        if name == "--signed-by-authority" && inline.is_none() {
+            parsed.signed_by_authority = true;
             continue;
         }
         let slot = match name {
@@ -174,6 +183,9 @@ pub fn run(
         encryption: parsed.encryption,
         signature_hash: parsed.hash,
         key_type: parsed.key,
+        signed_by: parsed
+            .signed_by_authority
+            .then(|| engine::SignerKind::Authority.token().to_string()),
     };
     let pending = Pending::new(Ok(store.clone()), Keychains::System, Spares::new());
     // Every rule first (against the list, which must be readable), then

@@ -14,8 +14,11 @@ use authcert_core::engine::Clock;
 use authcert_core::store::Store;
 
 mod add;
+mod authority;
 mod generate;
 mod list;
+mod options;
+mod revoke;
 mod test;
 mod window;
 
@@ -44,7 +47,10 @@ Usage:
   authcert list            list the certificates saved on this computer
   authcert test URL ...    test a certificate against your API (one real request)
   authcert add FILE ...    add a certificate made elsewhere to the list
-  authcert help COMMAND    explain the options of generate, list, test or add
+  authcert authority ...   an issuing authority: the server trusts it once
+  authcert revoke NAME     the authority no longer vouches for a certificate
+  authcert help COMMAND    explain the options of generate, list, test, add,
+                           authority or revoke
   authcert --version       show the version
 
 Exit status: 0 done, 2 invalid input, 1 any other failure,
@@ -110,6 +116,8 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 Some("list") => list::help(),
                 Some("test") => test::help(),
                 Some("add") => add::help(),
+                Some("authority") => authority::help(),
+                Some("revoke") => revoke::help(),
                 _ => usage(),
             };
             let _ = write!(stderr, "{text}");
@@ -119,7 +127,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             let _ = writeln!(stderr, "authcert {}", env!("CARGO_PKG_VERSION"));
             EXIT_OK
         }
-        Some(command @ ("generate" | "list" | "test" | "add")) => {
+        Some(command @ ("generate" | "list" | "test" | "add" | "authority" | "revoke")) => {
             let store = match Store::open_default() {
                 Ok(s) => s,
                 Err(e) => {
@@ -134,6 +142,10 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 test::run(&args[1..], &store, stdout, stderr)
             } else if command == "add" {
                 add::run(&args[1..], &store, stdout, stderr)
+            } else if command == "authority" {
+                authority::run(&args[1..], &clock, &store, stdout, stderr)
+            } else if command == "revoke" {
+                revoke::run(&args[1..], &clock, &store, stderr)
             } else {
                 list::run(&args[1..], &clock, &store, stdout, stderr)
             }

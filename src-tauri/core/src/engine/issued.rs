@@ -53,7 +53,11 @@ impl Facts {
             self.signature_hash.label(),
             self.encryption.label(),
             self.sha256_fingerprint
-        )
+        ) + &self
+            .signed_by
+            .as_ref()
+            .map(|s| format!("\nSigned by:       {} (the issuing authority on this computer)", s.name))
+            .unwrap_or_default()
     }
 }
 

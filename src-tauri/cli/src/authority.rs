@@ -1,0 +1,322 @@
+//! `authcert authority …`: the issuing authority on this computer.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::options::Options;
+use super::{password_from_stdin, EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
+use authcert_core::authority::{self, Authority, AuthorityError};
+use authcert_core::engine::Clock;
+use authcert_core::keychain::{self, Keychains};
+use authcert_core::overview::local_day;
+use authcert_core::store::Store;
+
+pub fn help() -> String {
+    format!(
+        "An issuing authority on this computer, for client certificates: the server
+trusts the authority once, and every certificate it signs (and every
+replacement) is accepted with no change on the server. Its private key is
+kept only in this computer's keychain ({keychain}), never in a file.
+
+Usage:
+  authcert authority create --name NAME [--end-date YYYY-MM-DD]
+  authcert authority show
+  authcert authority export --out FILE.pem     the certificate for your server
+  authcert authority crl --out FILE.pem        the revocation list for your server
+  authcert authority backup --out FILE.p12     password on standard output, once
+  authcert authority restore FILE.p12 [--password-stdin]
+  authcert authority remove --yes
+  authcert generate … --signed-by-authority    a certificate it signs
+  authcert revoke NICKNAME [--reason REASON]   it no longer vouches for one
+
+create: --name, the authority's name (the rules of a nickname); --end-date,
+its last day (default {years} years from today, at most {max}).
+crl: the list is valid {crl_days} days; after its next update nginx and Apache
+refuse every client certificate, so export it again before then (AuthCert
+reminds you, like a certificate's expiry).
+remove: deletes its key from the keychain; certificates it signed keep
+working until they expire, but none can be signed, replaced or revoked.
+
+Exit status: 0 done, 2 invalid input (the message names the option and the
+rule), 1 any other failure.
+",
+        keychain = keychain::system_name(),
+        years = authority::DEFAULT_YEARS,
+        max = authority::MAX_YEARS,
+        crl_days = authority::CRL_DAYS,
+    )
+}
+
+/// How an authority error ends the command: input the admin can fix is 2.
+fn code_of(e: &AuthorityError) -> i32 {
+    match e {
+        AuthorityError::Invalid(_)
+        | AuthorityError::None
+        | AuthorityError::Exists(_)
+        | AuthorityError::NotSignedHere(_)
+        | AuthorityError::AlreadyRevoked(..)
+        | AuthorityError::NotABackup(_)
+        | AuthorityError::Save(_) => EXIT_INVALID,
+        _ => EXIT_FAILURE,
+    }
+}
+
+pub fn fail(stderr: &mut dyn Write, e: &AuthorityError) -> i32 {
+    let text = match e {
+        AuthorityError::Invalid(errors) => errors
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} ({}): {}",
+                    f.field.cli_option(),
+                    f.field.label(),
+                    f.message
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\nauthcert: "),
+        other => other.to_string(),
+    };
+    let _ = writeln!(stderr, "authcert: {text}");
+    code_of(e)
+}
+
+fn invalid(stderr: &mut dyn Write, msg: &str) -> i32 {
+    let _ = writeln!(stderr, "authcert: {msg}");
+    EXIT_INVALID
+}
+
+/// The authority's facts, for people.
+pub fn describe(a: &Authority, clock: &Clock) -> String {
+    let crl = match &a.last_crl {
+        Some(c) => format!(
+            "last exported {} ({}), valid until {}{}",
+            local_day(c.this_update, &clock.zone),
+            c.file,
+            local_day(c.next_update, &clock.zone),
+            if a.crl_out_of_date() {
+                "; a later revocation is not in it: export it again"
+            } else {
+                ""
+            }
+        ),
+        None => "never exported".into(),
+    };
+    format!(
+        "Authority:       {}\nValid until:     {}\nSHA-256:         {}\nKey:             RSA 3072, in the {} (service \"{}\", account \"{}\")\nRevoked:         {}\nRevocation list: {}",
+        a.name,
+        local_day(a.not_after, &clock.zone),
+        a.sha256_fingerprint,
+        keychain::system_name(),
+        keychain::SERVICE,
+        a.keychain_account,
+        a.revoked.len(),
+        crl
+    )
+}
+
+pub fn run(
+    args: &[String],
+    clock: &Clock,
+    store: &Store,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    let (sub, rest) = match args.split_first() {
+        Some((s, rest)) => (s.as_str(), rest),
+        None => ("show", args),
+    };
+    let spec: (&[&'static str], &[&'static str], usize) = match sub {
+        "create" => (&["--name", "--end-date"], &[], 0),
+        "show" => (&[], &[], 0),
+        "export" | "crl" | "backup" => (&["--out"], &[], 0),
+        "restore" => (&[], &["--password-stdin"], 1),
+        "remove" => (&[], &["--yes"], 0),
+        "help" | "--help" | "-h" => {
+            let _ = write!(stderr, "{}", help());
+            return EXIT_OK;
+        }
+        other => {
+            return invalid(
+                stderr,
+                &format!(
+                    "“{}” is not an authority command; choose create, show, export, crl, backup, restore or remove.",
+                    other.chars().take(40).collect::<String>()
+                ),
+            )
+        }
+    };
+    let command = "authority";
+    let o = match Options::parse(rest, command, spec.0, spec.1, spec.2) {
+        Ok(o) => o,
+        Err(msg) => return invalid(stderr, &msg),
+    };
+    if o.flag("--help") {
+        let _ = write!(stderr, "{}", help());
+        return EXIT_OK;
+    }
+    let keychains = Keychains::System;
+    let out = |o: &Options| o.required("--out", command).map(PathBuf::from);
+    let result: Result<i32, AuthorityError> = match sub {
+        "create" => {
+            let name = match o.required("--name", command) {
+                Ok(n) => n,
+                Err(m) => return invalid(stderr, &m),
+            };
+            authority::create(store, &keychains, name, o.value("--end-date"), clock).map(|a| {
+                let _ = writeln!(
+                    stderr,
+                    "Created the issuing authority.\n{}\nNext: `authcert authority export --out FILE.pem` and give that file to your server (see `authcert authority help`); `authcert authority backup` keeps a copy for another computer.",
+                    describe(&a, clock)
+                );
+                EXIT_OK
+            })
+        }
+        "show" => authority::load(store).and_then(|found| match found {
+            Some(a) => {
+                let _ = writeln!(stdout, "{}", describe(&a, clock));
+                Ok(EXIT_OK)
+            }
+            None => Err(AuthorityError::None),
+        }),
+        "export" => match out(&o) {
+            Err(m) => return invalid(stderr, &m),
+            Ok(path) => authority::export_certificate(store, &path).map(|a| {
+                let _ = writeln!(
+                    stderr,
+                    "Saved the certificate of “{}” at {}. Give it to your server:\n{}",
+                    a.name,
+                    path.display(),
+                    settings_text(&path, None)
+                );
+                EXIT_OK
+            }),
+        },
+        "crl" => match out(&o) {
+            Err(m) => return invalid(stderr, &m),
+            Ok(path) => authority::export_crl(store, &keychains, clock, &path).map(|c| {
+                let _ = writeln!(
+                    stderr,
+                    "Saved the revocation list ({} revoked) at {}. It is valid until {}: export it again before then, or the server refuses every client certificate.",
+                    c.revoked,
+                    c.file,
+                    local_day(c.next_update, &clock.zone)
+                );
+                EXIT_OK
+            }),
+        },
+        "backup" => match out(&o) {
+            Err(m) => return invalid(stderr, &m),
+            Ok(path) => return backup(store, &keychains, &path, stdout, stderr),
+        },
+        "restore" => {
+            let Some(file) = o.positional.first() else {
+                return invalid(stderr, "restore needs the backup FILE.p12; see `authcert help authority`.");
+            };
+            return restore(store, &keychains, clock, Path::new(file), o.flag("--password-stdin"), stderr);
+        }
+        "remove" => {
+            if !o.flag("--yes") {
+                return invalid(stderr, "remove deletes the authority's key for good: no certificate can be signed, replaced or revoked by it afterwards, and a new authority must be given to every server. Add --yes to confirm.");
+            }
+            authority::remove(store, &keychains).map(|a| {
+                let _ = writeln!(
+                    stderr,
+                    "Removed the issuing authority “{}” and its key. Certificates it signed keep working until they expire; servers still trust it until you remove it from their settings.",
+                    a.name
+                );
+                EXIT_OK
+            })
+        }
+        _ => unreachable!("sub-commands are matched above"),
+    };
+    result.unwrap_or_else(|e| fail(stderr, &e))
+}
+
+/// The server settings for an exported certificate (and list).
+fn settings_text(cert: &Path, crl: Option<&Path>) -> String {
+    let cert = cert.display().to_string();
+    let crl = crl.map_or("/path/to/revocation-list.pem".to_string(), |p| {
+        p.display().to_string()
+    });
+    authority::server::settings(&cert, &crl)
+        .into_iter()
+        .map(|s| {
+            let text = s
+                .text
+                .lines()
+                .map(|l| format!("    {l}"))
+                .collect::<Vec<_>>();
+            format!("  {} — {}\n{}", s.server, s.note, text.join("\n"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn backup(
+    store: &Store,
+    keychains: &Keychains,
+    path: &Path,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    if let Err(e) = authority::check_target(path) {
+        return invalid(stderr, &format!("--out: {e}"));
+    }
+    let made = authority::backup(store, keychains)
+        .and_then(|b| authority::save_backup(&b, path).map(|shown| (b, shown)));
+    let (b, shown) = match made {
+        Ok(m) => m,
+        Err(e) => return fail(stderr, &e),
+    };
+    let printed = writeln!(stdout, "{}", b.password.expose()).and_then(|_| stdout.flush());
+    if let Err(e) = printed {
+        let _ = std::fs::remove_file(&shown);
+        let _ = writeln!(
+            stderr,
+            "authcert: the password could not be written to standard output ({}); the backup has been removed.",
+            e.kind()
+        );
+        return EXIT_FAILURE;
+    }
+    let _ = writeln!(
+        stderr,
+        "Saved a backup of “{}” at {}. The password above opens it and is shown only once: keep both apart, somewhere safe. Restore it on another computer with `authcert authority restore FILE.p12 --password-stdin`.",
+        b.name,
+        shown.display()
+    );
+    EXIT_OK
+}
+
+fn restore(
+    store: &Store,
+    keychains: &Keychains,
+    clock: &Clock,
+    file: &Path,
+    password_stdin: bool,
+    stderr: &mut dyn Write,
+) -> i32 {
+    let bytes = match authcert_core::import::read::file_bytes(file) {
+        Ok(b) => b,
+        Err(e) => return invalid(stderr, &format!("FILE: {e}")),
+    };
+    let password = if password_stdin {
+        match password_from_stdin() {
+            Ok(p) => p,
+            Err(m) => return invalid(stderr, &m),
+        }
+    } else {
+        zeroize::Zeroizing::new(String::new())
+    };
+    match authority::restore(store, keychains, &bytes, &password, file, clock) {
+        Ok(a) => {
+            let _ = writeln!(
+                stderr,
+                "Restored the issuing authority.\n{}\nRevocations are not part of a backup: revoke again here what was revoked on the other computer.",
+                describe(&a, clock)
+            );
+            EXIT_OK
+        }
+        Err(e) => fail(stderr, &e),
+    }
+}
