@@ -257,6 +257,29 @@ fn servers_trusting_the_authority_accept_what_it_signs_until_revoked() {
         "{}",
         r.stdout
     );
+    // The scheduled check says so too, and the list shows who is revoked.
+    let r = run(&bus, dir, &data, &["list", "--expiring-within", "0"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("revoked after the last revocation list was exported"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&bus, dir, &data, &["list", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let billing_row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["nickname"] == "Billing")
+        .unwrap();
+    assert_eq!(billing_row["revoked"], true, "{billing_row:#}");
+    assert!(billing_row["statusText"]
+        .as_str()
+        .unwrap()
+        .starts_with("revoked on "));
+    assert_eq!(billing_row["signedBy"]["name"], "Acme integrations");
     let crl2 = dir.join("crl-2.pem");
     let r = run(
         &bus,
@@ -266,6 +289,8 @@ fn servers_trusting_the_authority_accept_what_it_signs_until_revoked() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("(1 revoked)"), "{}", r.stderr);
+    let r = run(&bus, dir, &data, &["list", "--expiring-within", "0"]);
+    assert_eq!(r.code, 0, "exported: nothing due: {}", r.stderr);
     let v = verify(&ca, Some(&crl2), &billing.cert_pem);
     assert!(
         !v.stdout.contains(": OK") && v.stderr.contains("certificate revoked"),

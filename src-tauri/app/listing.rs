@@ -11,6 +11,7 @@ use serde_json::Value;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_notification::NotificationExt;
 
+use authcert_core::authority;
 use authcert_core::engine::Clock;
 use authcert_core::overview::{self, Details, Home, Replacement};
 use authcert_core::store::{self, Store, StoreError, MAX_REMINDER_DAYS, MIN_REMINDER_DAYS};
@@ -82,16 +83,19 @@ pub async fn home<R: Runtime>(
     // Home means the form is closed: its spare keys are wiped.
     pending.spares().clear();
     let store = list.store()?;
-    let (records, days, problem) = blocking("reading the list", move || {
+    let (records, days, problem, authority) = blocking("reading the list", move || {
         let days = store.settings().reminder_days;
+        // A damaged authority file is said on the authority's screen.
+        let authority = authority::load(&store).ok().flatten();
         Ok(match store.load() {
             Ok(loaded) => (
                 loaded.records,
                 days,
                 Ok(loaded.damaged.map(|d| d.message())),
+                authority,
             ),
             // The window still opens: the problem is shown on Home.
-            Err(e) => (Vec::new(), days, Err(e.to_string())),
+            Err(e) => (Vec::new(), days, Err(e.to_string()), authority),
         })
     })
     .await?;
@@ -103,15 +107,31 @@ pub async fn home<R: Runtime>(
         Err(e) => Some(e),
     };
     let list_path = list.store()?.list_path().display().to_string();
-    let home = Home::of(records, days, &Clock::system(), list_path);
+    let home = Home::of(
+        records,
+        authority.as_ref(),
+        days,
+        &Clock::system(),
+        list_path,
+    );
     if !list.notified.swap(true, Ordering::SeqCst) {
-        if let Some(body) = &home.reminder {
+        let body = [&home.reminder, &home.authority_reminder]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !body.is_empty() {
             // A desktop without a notification service just shows the banner.
             let _ = app
                 .notification()
                 .builder()
-                .title("AuthCert: certificates to replace")
-                .body(body)
+                .title(if home.reminder.is_some() {
+                    "AuthCert: certificates to replace"
+                } else {
+                    "AuthCert: the issuing authority needs you"
+                })
+                .body(&body)
                 .show();
         }
     }
@@ -123,7 +143,13 @@ pub async fn details(id: Value, list: State<'_, ListState>) -> Result<Details, A
     let (id, store) = (id_of(id)?, list.store()?);
     blocking("reading the list", move || {
         let days = store.settings().reminder_days;
-        Ok(Details::of(store.get(&id)?, days, &Clock::system()))
+        let authority = authority::load(&store).ok().flatten();
+        Ok(Details::of(
+            store.get(&id)?,
+            authority.as_ref(),
+            days,
+            &Clock::system(),
+        ))
     })
     .await
 }

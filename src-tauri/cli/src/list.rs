@@ -7,8 +7,9 @@ use authcert_core::engine::Clock;
 use serde::Serialize;
 
 use super::{EXIT_DUE, EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
+use authcert_core::authority;
 use authcert_core::engine::Choice;
-use authcert_core::overview::local_time;
+use authcert_core::overview::{authority_reminder, local_day, local_time};
 use authcert_core::store::{Record, Status, Store, MAX_REMINDER_DAYS};
 
 pub fn help() -> String {
@@ -26,8 +27,9 @@ Options:
                            if there is any: for a scheduled check
 
 Exit status: 0 done (and nothing expiring, with --expiring-within),
-3 some certificate expires within DAYS or has expired, 2 invalid input,
-1 the list could not be read.
+3 some certificate expires within DAYS or has expired (or the issuing
+authority, or its revocation list, needs attention within DAYS: said on
+standard error), 2 invalid input, 1 the list could not be read.
 
 Example (cron, daily): authcert list --expiring-within 30 || mail -s \"Certificates to replace\" admin@example.com
 "
@@ -95,6 +97,7 @@ struct JsonRow<'a> {
     in_keychain: bool,
     status: Status,
     status_text: String,
+    revoked: bool,
 }
 
 pub fn run(
@@ -129,12 +132,29 @@ pub fn run(
     let window = parsed
         .within
         .unwrap_or_else(|| store.settings().reminder_days);
+    let authority = authority::load(store).unwrap_or_else(|e| {
+        let _ = writeln!(stderr, "authcert: warning: {e}");
+        None
+    });
+    let revoked = |r: &Record| {
+        authority
+            .as_ref()
+            .and_then(|a| a.revocation_of(&r.sha256_fingerprint))
+            .map(|v| format!("revoked on {}", local_day(v.at, &clock.zone)))
+    };
+    // A revoked certificate is done with: never due.
     let rows: Vec<(&Record, Status)> = loaded
         .records
         .iter()
         .map(|r| (r, r.status(clock.now, &clock.zone, window)))
-        .filter(|(_, s)| parsed.within.is_none() || s.is_due())
+        .filter(|(r, s)| parsed.within.is_none() || (s.is_due() && revoked(r).is_none()))
         .collect();
+    let authority_due = authority
+        .as_ref()
+        .and_then(|a| authority_reminder(a, window, clock));
+    if let Some(text) = &authority_due {
+        let _ = writeln!(stderr, "authcert: {text}");
+    }
 
     let written = if parsed.json {
         let json: Vec<JsonRow> = rows
@@ -143,14 +163,15 @@ pub fn run(
                 record,
                 in_keychain: record.in_keychain(),
                 status: *status,
-                status_text: status.text(),
+                status_text: revoked(record).unwrap_or_else(|| status.text()),
+                revoked: revoked(record).is_some(),
             })
             .collect();
         serde_json::to_string_pretty(&json)
             .map_err(std::io::Error::other)
             .and_then(|text| writeln!(stdout, "{text}"))
     } else {
-        write_table(stdout, &rows, &clock.zone)
+        write_table(stdout, &rows, &clock.zone, &revoked)
     };
     if let Err(e) = written {
         let _ = writeln!(stderr, "authcert: the list could not be printed: {e}");
@@ -170,7 +191,7 @@ pub fn run(
         );
     }
     match parsed.within {
-        Some(_) if !rows.is_empty() => EXIT_DUE,
+        Some(_) if !rows.is_empty() || authority_due.is_some() => EXIT_DUE,
         _ => EXIT_OK,
     }
 }
@@ -180,6 +201,7 @@ fn write_table(
     out: &mut dyn Write,
     rows: &[(&Record, Status)],
     zone: &jiff::tz::TimeZone,
+    revoked: &dyn Fn(&Record) -> Option<String>,
 ) -> std::io::Result<()> {
     if rows.is_empty() {
         return Ok(());
@@ -191,7 +213,7 @@ fn write_table(
             [
                 r.nickname.clone(),
                 local_time(r.not_after, zone),
-                s.text(),
+                revoked(r).unwrap_or_else(|| s.text()),
                 r.key_type.label().to_string(),
                 if r.in_keychain() { "yes" } else { "no" }.to_string(),
                 r.file.clone(),

@@ -10,7 +10,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::engine::{Choice, Clock};
+use crate::authority::Authority;
+use crate::engine::{Choice, Clock, SignerKind};
 use crate::keychain::{self, KeychainError, Keychains};
 use crate::store::{self, Record, Status, Store, StoreError};
 
@@ -57,6 +58,59 @@ pub fn reminder_text(expiring: usize, expired: usize, days: u32) -> Option<Strin
     ))
 }
 
+/// The authority's reminders, or None when nothing is due: its own
+/// expiry, its revocation list's next update (after which nginx and Apache
+/// refuse every client certificate), and a revocation not exported yet.
+pub fn authority_reminder(a: &Authority, reminder_days: u32, clock: &Clock) -> Option<String> {
+    let mut parts = Vec::new();
+    let day = |t| local_day(t, &clock.zone);
+    match Status::of(a.not_after, clock.now, &clock.zone, reminder_days) {
+        Status::Expired { .. } => parts.push(format!(
+            "The issuing authority “{}” expired on {}: servers that trust it refuse every certificate it signed. Create a new authority and give it to your servers.",
+            a.name, day(a.not_after)
+        )),
+        status @ Status::Expiring { .. } => parts.push(format!(
+            "The issuing authority “{}” {} ({}): certificates it signs may not outlive it. Create a new authority and give it to your servers before then.",
+            a.name, status.text(), day(a.not_after)
+        )),
+        Status::Valid { .. } => {}
+    }
+    if let Some(crl) = &a.last_crl {
+        match Status::of(crl.next_update, clock.now, &clock.zone, reminder_days) {
+            Status::Expired { .. } => parts.push(format!(
+                "The revocation list of “{}” ran out on {}: servers that read it (nginx, Apache) now refuse every client certificate. Export it again and give it to your servers.",
+                a.name, day(crl.next_update)
+            )),
+            Status::Expiring { .. } => parts.push(format!(
+                "Export the revocation list of “{}” again before {} and give it to your servers: after that day, servers that read it refuse every client certificate.",
+                a.name, day(crl.next_update)
+            )),
+            Status::Valid { .. } => {}
+        }
+    }
+    if a.crl_out_of_date() || (a.last_crl.is_none() && !a.revoked.is_empty()) {
+        parts.push(
+            "A certificate was revoked after the last revocation list was exported: export it again and give it to your servers, or they still accept that certificate.".to_string(),
+        );
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// Who signed a listed certificate, in words.
+fn signer_words(r: &Record, authority: Option<&Authority>) -> String {
+    match (&r.signed_by, &r.added) {
+        (Some(s), _) if authority.is_some_and(|a| a.signed(r)) => {
+            format!("{} (the issuing authority on this computer)", s.name)
+        }
+        (Some(s), _) => format!(
+            "{} (an issuing authority no longer on this computer)",
+            s.name
+        ),
+        (None, Some(a)) if !a.self_signed => a.issuer.clone(),
+        _ => "itself (self-signed)".to_string(),
+    }
+}
+
 /// One row of Home.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -71,6 +125,10 @@ pub struct Row {
     pub in_keychain: bool,
     /// Made elsewhere and added to the list.
     pub added: bool,
+    /// Who signed it, in words.
+    pub signed_by: String,
+    /// Revoked by the authority on this computer.
+    pub revoked: bool,
 }
 
 /// Home: every certificate, soonest expiry first, and the reminder.
@@ -83,6 +141,8 @@ pub struct Home {
     pub expired: usize,
     /// The banner's and the notification's words, when something is due.
     pub reminder: Option<String>,
+    /// The issuing authority's reminder, when something is due.
+    pub authority_reminder: Option<String>,
     /// The zone every date on screen is in, and statuses count days in,
     /// and the sentence that says so.
     pub zone: String,
@@ -91,14 +151,26 @@ pub struct Home {
 }
 
 impl Home {
-    pub fn of(records: Vec<Record>, reminder_days: u32, clock: &Clock, list_path: String) -> Home {
+    pub fn of(
+        records: Vec<Record>,
+        authority: Option<&Authority>,
+        reminder_days: u32,
+        clock: &Clock,
+        list_path: String,
+    ) -> Home {
         let certificates: Vec<Row> = records
             .into_iter()
             .map(|r| {
                 let status = r.status(clock.now, &clock.zone, reminder_days);
+                let revoked = authority.and_then(|a| a.revocation_of(&r.sha256_fingerprint));
                 Row {
-                    status_text: status.text(),
+                    status_text: match revoked {
+                        Some(v) => format!("revoked on {}", local_day(v.at, &clock.zone)),
+                        None => status.text(),
+                    },
                     status,
+                    revoked: revoked.is_some(),
+                    signed_by: signer_words(&r, authority),
                     expires: local_day(r.not_after, &clock.zone),
                     in_keychain: r.in_keychain(),
                     added: r.added.is_some(),
@@ -108,12 +180,18 @@ impl Home {
                 }
             })
             .collect();
-        let count =
-            |due: fn(&Status) -> bool| certificates.iter().filter(|r| due(&r.status)).count();
+        // A revoked certificate needs no replacing reminder: it is done.
+        let count = |due: fn(&Status) -> bool| {
+            certificates
+                .iter()
+                .filter(|r| !r.revoked && due(&r.status))
+                .count()
+        };
         let expired = count(|s| matches!(s, Status::Expired { .. }));
         let expiring = count(|s| matches!(s, Status::Expiring { .. }));
         Home {
             reminder: reminder_text(expiring, expired, reminder_days),
+            authority_reminder: authority.and_then(|a| authority_reminder(a, reminder_days, clock)),
             certificates,
             reminder_days,
             expiring,
@@ -165,11 +243,35 @@ pub struct Details {
     pub signed_by: String,
     /// Its file holds the key, so it can be tested with an API.
     pub can_test: bool,
+    /// Signed by the authority on this computer and not revoked.
+    pub can_revoke: bool,
+    /// When and why it was revoked, in words.
+    pub revoked_text: Option<String>,
+    /// What a replacement means for the servers, in words.
+    pub replacement_text: String,
 }
 
 impl Details {
-    pub fn of(r: Record, reminder_days: u32, clock: &Clock) -> Details {
+    pub fn of(
+        r: Record,
+        authority: Option<&Authority>,
+        reminder_days: u32,
+        clock: &Clock,
+    ) -> Details {
         let status = r.status(clock.now, &clock.zone, reminder_days);
+        let ours = authority.filter(|a| a.signed(&r));
+        let revoked = ours.and_then(|a| a.revocation_of(&r.sha256_fingerprint));
+        let revoked_text = revoked.map(|v| {
+            format!(
+                "Revoked on {} ({}). Servers that read the authority's newest revocation list refuse it.",
+                local_time(v.at, &clock.zone),
+                v.reason.label().to_lowercase()
+            )
+        });
+        let replacement_text = match ours {
+            Some(a) => format!("A replacement is signed by “{}” too: servers that trust it accept the replacement with no change.", a.name),
+            None => "A replacement is a new certificate: give it to every service that checks this one.".to_string(),
+        };
         let keychain_text = match &r.keychain_account {
             Some(account) => keychain::where_stored(account),
             None => "Password not stored in the keychain".into(),
@@ -186,29 +288,23 @@ impl Details {
             ),
             None => "Not tested yet".into(),
         };
-        let (origin_text, signed_by) = match &r.added {
-            Some(a) => (
-                format!(
-                    "Added to the list (made elsewhere): {}{}.",
-                    a.format,
-                    if a.client_auth {
-                        ""
-                    } else {
-                        "; not meant for client authentication"
-                    },
-                ),
-                if a.self_signed {
-                    "itself (self-signed)".to_string()
+        let origin_text = match &r.added {
+            Some(a) => format!(
+                "Added to the list (made elsewhere): {}{}.",
+                a.format,
+                if a.client_auth {
+                    ""
                 } else {
-                    a.issuer.clone()
+                    "; not meant for client authentication"
                 },
             ),
-            None => (
-                "Made by AuthCert on this computer".to_string(),
-                "itself (self-signed)".to_string(),
-            ),
+            None => "Made by AuthCert on this computer".to_string(),
         };
+        let signed_by = signer_words(&r, authority);
         Details {
+            can_revoke: ours.is_some() && revoked.is_none(),
+            revoked_text,
+            replacement_text,
             can_test: r.added.as_ref().is_none_or(|a| a.has_key),
             added: r.added.is_some(),
             origin_text,
@@ -267,6 +363,8 @@ pub struct Replacement {
     pub key_type: &'static str,
     pub signature_hash: &'static str,
     pub encryption: &'static str,
+    /// Signed by the same authority when it is still on this computer.
+    pub signed_by: &'static str,
 }
 
 /// The settings of the certificate `id` with a nickname free in the list
@@ -277,6 +375,9 @@ pub fn replacement(
     pending: Option<&str>,
 ) -> Result<Replacement, StoreError> {
     let records = store.load()?.records;
+    // An unreadable authority file makes the replacement self-signed; the
+    // form then says why when the admin picks the authority.
+    let authority = crate::authority::load(store).ok().flatten();
     let old = records
         .iter()
         .find(|r| r.sha256_fingerprint == id)
@@ -288,6 +389,11 @@ pub fn replacement(
         key_type: old.key_type.token(),
         signature_hash: old.signature_hash.token(),
         encryption: old.encryption.token(),
+        signed_by: if authority.is_some_and(|a| a.signed(old)) {
+            SignerKind::Authority.token()
+        } else {
+            SignerKind::SelfSigned.token()
+        },
     })
 }
 
@@ -362,5 +468,72 @@ mod tests {
         assert_eq!(local_day(t, &berlin), "2027-03-31");
         assert_eq!(local_day(t, &tokyo), "2027-04-01");
         assert_eq!(local_time(t, &berlin), "2027-03-31 23:59:59 CEST");
+    }
+
+    fn authority(not_after: &str) -> Authority {
+        Authority {
+            name: "Acme".into(),
+            subject: "CN=Acme".into(),
+            serial: "01".into(),
+            sha256_fingerprint: "AA:BB".into(),
+            not_before: "2026-01-01T00:00:00Z".parse().unwrap(),
+            not_after: not_after.parse().unwrap(),
+            certificate_pem: String::new(),
+            keychain_account: "Authority: Acme (AABB)".into(),
+            created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            restored_from: None,
+            revoked: Vec::new(),
+            last_crl: None,
+        }
+    }
+
+    fn clock() -> Clock {
+        Clock {
+            now: "2026-12-02T10:00:00Z".parse().unwrap(),
+            zone: TimeZone::get("Europe/Berlin").unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_authority_reminds_of_its_expiry_and_its_revocation_list() {
+        let mut a = authority("2036-12-02T22:59:59Z");
+        assert_eq!(authority_reminder(&a, 30, &clock()), None);
+        a.not_after = "2026-12-20T22:59:59Z".parse().unwrap();
+        let text = authority_reminder(&a, 30, &clock()).unwrap();
+        assert!(
+            text.contains("“Acme” expires in 18 days (2026-12-20)"),
+            "{text}"
+        );
+        a.not_after = "2026-12-01T22:59:59Z".parse().unwrap();
+        let text = authority_reminder(&a, 30, &clock()).unwrap();
+        assert!(text.contains("expired on 2026-12-01"), "{text}");
+
+        let mut a = authority("2036-12-02T22:59:59Z");
+        a.last_crl = Some(crate::authority::CrlMade {
+            number: 1,
+            this_update: "2026-06-01T00:00:00Z".parse().unwrap(),
+            next_update: "2026-12-10T00:00:00Z".parse().unwrap(),
+            revoked: 0,
+            file: "/tmp/crl.pem".into(),
+        });
+        let text = authority_reminder(&a, 30, &clock()).unwrap();
+        assert!(text.contains("again before 2026-12-10"), "{text}");
+        a.last_crl.as_mut().unwrap().next_update = "2026-12-01T00:00:00Z".parse().unwrap();
+        let text = authority_reminder(&a, 30, &clock()).unwrap();
+        assert!(text.contains("ran out on 2026-12-01"), "{text}");
+        a.last_crl.as_mut().unwrap().next_update = "2027-05-01T00:00:00Z".parse().unwrap();
+        assert_eq!(authority_reminder(&a, 30, &clock()), None);
+        a.revoked.push(crate::authority::Revoked {
+            serial: "01".into(),
+            sha256_fingerprint: "CC".into(),
+            nickname: "Old".into(),
+            at: clock().now,
+            reason: crate::authority::Reason::Superseded,
+        });
+        let text = authority_reminder(&a, 30, &clock()).unwrap();
+        assert!(
+            text.contains("revoked after the last revocation list"),
+            "{text}"
+        );
     }
 }
