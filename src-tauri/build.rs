@@ -30,6 +30,19 @@ const COMMANDS: &[&str] = &[
     "add_open",
     "add_confirm",
     "add_cancel",
+    "authority_view",
+    "authority_create",
+    "authority_export",
+    "authority_crl",
+    "authority_copy_setting",
+    "authority_backup_start",
+    "authority_backup_copy",
+    "authority_backup_save",
+    "authority_backup_cancel",
+    "authority_restore_pick",
+    "authority_restore",
+    "authority_remove",
+    "revoke",
 ];
 
 fn main() {

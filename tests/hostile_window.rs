@@ -8,6 +8,8 @@
 
 #[path = "support/hostile.rs"]
 mod hostile;
+#[path = "support/secret_service.rs"]
+mod secret_service;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
@@ -82,7 +84,12 @@ fn hostile_args(args: &[(&str, Value)]) -> Vec<Value> {
 
 #[test]
 fn every_command_refuses_hostile_calls() {
-    let app = App::start("hostile-window", &[]);
+    // No Secret Service: a hostile call that names a valid authority
+    // cannot create one either (refused: no keychain).
+    let bus = secret_service::Bus::start("hostile-window", secret_service::Keyring::None);
+    let env: Vec<(&str, String)> = bus.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = App::start("hostile-window", &pairs);
     let end = app.invoke("defaults", json!({})).unwrap()["endDate"].clone();
 
     // Commands with arguments: every hostile set refused, naming the field.
@@ -195,6 +202,45 @@ fn every_command_refuses_hostile_calls() {
                 "nickname",
             ],
         ),
+        (
+            "authority_create",
+            &[
+                ("name", json!("Hostile authority")),
+                ("endDate", Value::Null),
+            ],
+            &[
+                "Authority name",
+                "Authority valid until",
+                "The authority was not created",
+                "authority_name",
+                "endDate",
+                "name",
+            ],
+        ),
+        (
+            "revoke",
+            &[("id", id.clone()), ("reason", Value::Null)],
+            &["Certificate", "No certificate", "Reason", "id", "reason"],
+        ),
+        (
+            "authority_copy_setting",
+            &[("server", json!("nginx"))],
+            &["Server", "server"],
+        ),
+        (
+            "authority_backup_save",
+            &[("saved", json!(true))],
+            &["I have saved the password", "no backup waiting", "saved"],
+        ),
+        (
+            "authority_restore",
+            &[("password", json!("pw"))],
+            &[
+                "Password of the backup",
+                "Choose the backup file first",
+                "password",
+            ],
+        ),
     ];
     for (command, args, names) in with_args {
         let calls: Vec<Value> = hostile_args(args)
@@ -228,6 +274,7 @@ fn every_command_refuses_hostile_calls() {
         "encryption",
         "signatureHash",
         "keyType",
+        "signedBy",
     ];
     let labels = [
         "Nickname",
@@ -236,6 +283,7 @@ fn every_command_refuses_hostile_calls() {
         "Encryption",
         "Signature hash",
         "Key type",
+        "Signed by",
         "form",
         "unknown field",
     ];
@@ -305,6 +353,13 @@ fn every_command_refuses_hostile_calls() {
         "download",
         "save_pem",
         "add_cancel",
+        "authority_view",
+        "authority_export",
+        "authority_crl",
+        "authority_backup_start",
+        "authority_backup_copy",
+        "authority_backup_cancel",
+        "authority_remove",
     ] {
         let clean = app.invoke(command, json!({}));
         let mut calls = Vec::new();

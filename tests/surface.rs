@@ -78,7 +78,15 @@ fn the_capabilities_grant_only_the_commands_the_page_calls() {
     );
     // Each command is called by the page (no grant for something unused).
     let js: String = [
-        "api", "main", "form", "ready", "home", "details", "test", "add",
+        "api",
+        "main",
+        "form",
+        "ready",
+        "home",
+        "details",
+        "test",
+        "add",
+        "authority",
     ]
     .iter()
     .map(|f| read(&format!("ui/{f}.js")))

@@ -25,7 +25,7 @@
     const d = current;
     el('details-title').textContent = d.nickname;
     const status = el('details-status');
-    status.className = 'badge ' + d.status.kind;
+    status.className = 'badge ' + (d.revokedText ? 'revoked' : d.status.kind);
     status.textContent = d.statusText;
     el('d-subject').textContent = d.subject;
     el('d-serial').textContent = d.serial;
@@ -40,6 +40,11 @@
     el('d-keychain').textContent = d.keychainText;
     el('d-last-test').textContent = d.lastTestText;
     el('d-signed-by').textContent = d.signedBy;
+    el('d-revoked-label').hidden = !d.revokedText;
+    el('d-revoked').hidden = !d.revokedText;
+    el('d-revoked').textContent = d.revokedText || '';
+    el('d-revoke').hidden = !d.canRevoke;
+    el('d-replacement').textContent = d.replacementText;
     el('d-origin').textContent = d.originText;
     el('d-test').hidden = !d.canTest;
     el('d-copy').hidden = !d.inKeychain;
@@ -115,6 +120,38 @@
       el('remove-error').textContent = message(e);
     }
   });
+
+  // Revoke: asked first, with an optional reason (Rust's list).
+  const revokeDialog = el('revoke-dialog');
+  el('d-revoke').addEventListener('click', async () => {
+    el('revoke-title').textContent = 'Revoke “' + current.nickname + '”?';
+    el('revoke-error').textContent = '';
+    try {
+      const authority = await app.invoke('authority_view');
+      el('revoke-reason').replaceChildren(...authority.reasons.map((r) => {
+        const opt = document.createElement('option');
+        opt.value = r.token;
+        opt.textContent = r.label;
+        return opt;
+      }));
+    } catch (e) {
+      say(message(e));
+      return;
+    }
+    revokeDialog.showModal();
+  });
+  el('revoke-cancel').addEventListener('click', () => revokeDialog.close());
+  el('revoke-confirm').addEventListener('click', async () => {
+    try {
+      await app.invoke('revoke', { id: current.id, reason: el('revoke-reason').value });
+      revokeDialog.close();
+      await open(current.id);
+      say('Revoked. Now export the new revocation list (Issuing authority › Export revocation list) and give it to your server: until then it still accepts this certificate.');
+    } catch (e) {
+      el('revoke-error').textContent = message(e);
+    }
+  });
+  revokeDialog.addEventListener('close', () => el('d-revoke').hidden || el('d-revoke').focus());
 
   app.details = { open, refreshLastTest };
 })();

@@ -13,10 +13,12 @@
     encryption: document.getElementById('encryption'),
     signature_hash: document.getElementById('hash'),
     key_type: document.getElementById('key-type'),
+    signed_by: document.getElementById('signed-by'),
   };
   const touched = new Set();
   let defaults = null;
   let busy = false;
+  const message = (e) => (e && e.message) || String(e);
 
   function fill(select, options) {
     select.replaceChildren(...options.map((o) => {
@@ -36,6 +38,7 @@
       encryption: inputs.encryption.value,
       signatureHash: inputs.signature_hash.value,
       keyType: inputs.key_type.value,
+      signedBy: inputs.signed_by.value,
     };
   }
 
@@ -145,7 +148,13 @@
     // `prefill` (from Rust's `replacement`): the settings of the certificate
     // being replaced and a free nickname.
     async reset(prefill) {
-      defaults = await app.defaults();
+      // Who may sign: the authority, when there is one (Rust's words).
+      const [fresh, authority] = await Promise.all([
+        app.defaults(),
+        app.invoke('authority_view').catch((e) => ({ signers: [{ token: 'self-signed', label: 'This certificate itself (self-signed)', recommended: true }], signerHint: message(e) })),
+      ]);
+      defaults = fresh;
+      fill(inputs.signed_by, authority.signers);
       fill(inputs.encryption, defaults.encryptions);
       fill(inputs.signature_hash, defaults.hashes);
       fill(inputs.key_type, defaults.keyTypes);
@@ -166,6 +175,7 @@
         inputs.key_type.value = prefill.keyType;
         inputs.signature_hash.value = prefill.signatureHash;
         inputs.encryption.value = prefill.encryption;
+        if ([...inputs.signed_by.options].some((o) => o.value === prefill.signedBy)) inputs.signed_by.value = prefill.signedBy;
         const recommended = defaults.keyTypes.find((k) => k.recommended);
         document.getElementById('advanced').open = !recommended || prefill.keyType !== recommended.token;
       }
@@ -176,6 +186,7 @@
         ['encryption-hint', defaults.hints.encryption],
         ['hash-hint', defaults.hints.signatureHash],
         ['key-type-hint', defaults.hints.keyType],
+        ['signed-by-hint', authority.signerHint],
       ]) document.getElementById(id).textContent = text;
       document.getElementById('keychain-name').textContent = defaults.keychainName;
       showErrors([], false);

@@ -14,9 +14,9 @@
     return td;
   }
 
-  function badge(status, text) {
+  function badge(status, text, revoked) {
     const span = document.createElement('span');
-    span.className = 'badge ' + status.kind;
+    span.className = 'badge ' + (revoked ? 'revoked' : status.kind);
     span.textContent = text;
     return span;
   }
@@ -41,9 +41,9 @@
         name.append(mark);
       }
       const status = document.createElement('td');
-      status.append(badge(c.status, c.statusText));
-      tr.append(name, cell(c.expires), status, cell(c.inKeychain ? 'Yes' : 'No'), cell(c.file, 'file'));
-      return { tr, text: [c.nickname, c.statusText, c.expires, c.file, c.added ? 'added' : ''].join('\n').toLowerCase() };
+      status.append(badge(c.status, c.statusText, c.revoked));
+      tr.append(name, cell(c.expires), status, cell(c.signedBy), cell(c.inKeychain ? 'Yes' : 'No'), cell(c.file, 'file'));
+      return { tr, text: [c.nickname, c.statusText, c.expires, c.signedBy, c.file, c.added ? 'added' : ''].join('\n').toLowerCase() };
     });
     body.replaceChildren(...rows.map((r) => r.tr));
     applyFilter();
@@ -68,6 +68,8 @@
   function reminder(view) {
     el('reminder').hidden = !view.reminder;
     el('reminder-text').textContent = view.reminder || '';
+    el('authority-reminder').hidden = !view.authorityReminder;
+    el('authority-reminder-text').textContent = view.authorityReminder || '';
   }
 
   async function open() {

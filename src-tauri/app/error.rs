@@ -4,6 +4,7 @@
 
 use serde::ser::SerializeStruct;
 
+use authcert_core::authority::AuthorityError;
 use authcert_core::connect::ConnectError;
 use authcert_core::engine::{FieldError, InvalidRequest};
 use authcert_core::import::ImportError;
@@ -50,6 +51,10 @@ pub enum AppError {
     /// A test against an API could not start (or was cancelled).
     #[error("{0}")]
     Connect(#[from] ConnectError),
+    #[error("{0}")]
+    Authority(#[from] AuthorityError),
+    #[error("There is no backup waiting: make one first (Back up authority…).")]
+    NoBackup,
     #[error("AuthCert hit an internal error while {0}. Nothing was lost; try again.")]
     Internal(&'static str),
 }
@@ -66,6 +71,7 @@ impl AppError {
         match self {
             AppError::Invalid(invalid) => &invalid.errors,
             AppError::Life(life) => life.field_errors(),
+            AppError::Authority(AuthorityError::Invalid(errors)) => errors,
             _ => &[],
         }
     }

@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod dialog;
 pub mod error;
+pub mod issuing;
 pub mod listing;
 pub mod shell;
 pub mod testing;
@@ -38,6 +39,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .manage(list)
         .manage(testing::TestState::default())
         .manage(adding::AddState::default())
+        .manage(issuing::IssuingState::default())
         .invoke_handler(tauri::generate_handler![
             commands::defaults,
             commands::validate,
@@ -68,6 +70,19 @@ pub fn run() -> Result<(), tauri::Error> {
             adding::add_open,
             adding::add_confirm,
             adding::add_cancel,
+            issuing::authority_view,
+            issuing::authority_create,
+            issuing::authority_export,
+            issuing::authority_crl,
+            issuing::authority_copy_setting,
+            issuing::authority_backup_start,
+            issuing::authority_backup_copy,
+            issuing::authority_backup_save,
+            issuing::authority_backup_cancel,
+            issuing::authority_restore_pick,
+            issuing::authority_restore,
+            issuing::authority_remove,
+            issuing::revoke,
         ])
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {

@@ -184,6 +184,21 @@ impl Bus {
         entries
     }
 
+    /// Every AuthCert entry's account, whatever its secret (an authority's
+    /// key is binary, which `entries` cannot show as text).
+    pub fn accounts(&self) -> Vec<String> {
+        let out = self.secret_tool(&["search", "--all", "--unlock", "service", "AuthCert"]);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text.lines()
+            .filter_map(|l| l.strip_prefix("attribute.username = "))
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The password of the certificate named `nickname`: its entry's account
     /// is "NICKNAME (8 hex digits of its fingerprint)"; None if there is no
     /// such entry, and a panic if there are several.

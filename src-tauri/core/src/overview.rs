@@ -111,6 +111,15 @@ fn signer_words(r: &Record, authority: Option<&Authority>) -> String {
     }
 }
 
+/// Who signed a listed certificate, for a column of Home.
+fn signer_short(r: &Record) -> String {
+    match (&r.signed_by, &r.added) {
+        (Some(s), _) => s.name.clone(),
+        (None, Some(a)) if !a.self_signed => a.issuer.clone(),
+        _ => "Self-signed".to_string(),
+    }
+}
+
 /// One row of Home.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -125,7 +134,7 @@ pub struct Row {
     pub in_keychain: bool,
     /// Made elsewhere and added to the list.
     pub added: bool,
-    /// Who signed it, in words.
+    /// Who signed it: an authority's name, or "Self-signed".
     pub signed_by: String,
     /// Revoked by the authority on this computer.
     pub revoked: bool,
@@ -170,7 +179,7 @@ impl Home {
                     },
                     status,
                     revoked: revoked.is_some(),
-                    signed_by: signer_words(&r, authority),
+                    signed_by: signer_short(&r),
                     expires: local_day(r.not_after, &clock.zone),
                     in_keychain: r.in_keychain(),
                     added: r.added.is_some(),
@@ -314,7 +323,10 @@ impl Details {
             issued: local_time(r.not_before, &clock.zone),
             expires: local_time(r.not_after, &clock.zone),
             zone: clock.zone_name(),
-            status_text: status.text(),
+            status_text: match revoked {
+                Some(v) => format!("revoked on {}", local_day(v.at, &clock.zone)),
+                None => status.text(),
+            },
             status,
             file_exists: std::path::Path::new(&r.file).is_file(),
             in_keychain: r.in_keychain(),

@@ -11,6 +11,7 @@
 pub mod file;
 pub mod profile;
 pub mod server;
+pub mod view;
 
 use std::path::{Path, PathBuf};
 
