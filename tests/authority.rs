@@ -624,7 +624,7 @@ fn invalid_input_exits_2_naming_the_option_and_writes_nothing() {
             vec!["authority", "restore"],
             "restore needs the backup FILE.p12",
         ),
-        (vec!["authority", "restore", "missing.p12"], "FILE:"),
+        (vec!["authority", "restore", "missing.p12"], "File"),
         (vec!["authority", "remove"], "Add --yes to confirm"),
         (vec!["revoke"], "give the NICKNAME"),
         (vec!["revoke", "Nobody"], "no certificate named “Nobody”"),

@@ -156,7 +156,12 @@ pub fn run(
         return EXIT_OK;
     }
     let keychains = Keychains::System;
-    let out = |o: &Options| o.required("--out", command).map(PathBuf::from);
+    // --out is checked before anything else (no key is read for nothing).
+    let out = |o: &Options| {
+        let path = o.required("--out", command).map(PathBuf::from)?;
+        authority::check_target(&path).map_err(|e| format!("--out: {e}"))?;
+        Ok::<PathBuf, String>(path)
+    };
     let result: Result<i32, AuthorityError> = match sub {
         "create" => {
             let name = match o.required("--name", command) {
@@ -260,9 +265,6 @@ fn backup(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> i32 {
-    if let Err(e) = authority::check_target(path) {
-        return invalid(stderr, &format!("--out: {e}"));
-    }
     let made = authority::backup(store, keychains)
         .and_then(|b| authority::save_backup(&b, path).map(|shown| (b, shown)));
     let (b, shown) = match made {
@@ -298,7 +300,7 @@ fn restore(
 ) -> i32 {
     let bytes = match authcert_core::import::read::file_bytes(file) {
         Ok(b) => b,
-        Err(e) => return invalid(stderr, &format!("FILE: {e}")),
+        Err(e) => return invalid(stderr, &e.to_string()),
     };
     let password = if password_stdin {
         match password_from_stdin() {

@@ -228,7 +228,7 @@ pub enum AuthorityError {
     AlreadyRevoked(String, String),
     #[error("This file is not a backup of an issuing authority AuthCert can use: {0}")]
     NotABackup(String),
-    #[error("The authority's file could not be saved: {0}")]
+    #[error("The file was not saved: {0}")]
     Save(String),
     #[error("{0}")]
     Store(#[from] StoreError),

@@ -56,16 +56,28 @@ pub fn is_pkcs12(bytes: &[u8]) -> bool {
     !looks_like_pem(bytes) && p12::is_pkcs12(bytes)
 }
 
+/// A path for a message: whole unless absurdly long (then its start and end).
+fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= 240 {
+        return text;
+    }
+    let head: String = chars[..120].iter().collect();
+    let tail: String = chars[chars.len() - 80..].iter().collect();
+    format!("{head}…{tail}")
+}
+
 /// Reads at most the size limit of `path`.
 pub fn file_bytes(path: &Path) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let unreadable = |e: std::io::Error| ImportError::Unreadable {
-        path: path.display().to_string(),
+        path: shown(path),
         reason: crate::store::plain_io(&e),
     };
     let max = Limits::default().max_bytes;
     let meta = std::fs::metadata(path).map_err(unreadable)?;
     if !meta.is_file() {
-        return Err(ImportError::NotAFile(path.display().to_string()));
+        return Err(ImportError::NotAFile(shown(path)));
     }
     let mut bytes = Zeroizing::new(Vec::new());
     std::fs::File::open(path)
