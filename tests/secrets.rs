@@ -4,6 +4,8 @@
 //! and state folders (where logs go), the temporary folder, and the files it
 //! saved. Each run has a HOME and a TMPDIR of its own, scanned byte by byte.
 
+#[path = "support/secret_service.rs"]
+mod secret_service;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
@@ -306,6 +308,128 @@ fn no_password_or_key_is_left_behind() {
     );
     assert!(
         hits.iter().any(|h| h.starts_with("key 0 (DER) in")),
+        "{hits:?}"
+    );
+}
+
+/// The issuing authority's private key is found nowhere but in the keychain
+/// (a real GNOME Keyring on a private bus) after the window and the command
+/// line created it, signed with it, revoked, exported a revocation list,
+/// backed it up, removed it and restored it; nor is a backup's password.
+#[test]
+fn the_authoritys_key_is_nowhere_but_in_the_keychain() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("secrets-authority-tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    let bus = secret_service::Bus::start("secrets-authority", secret_service::Keyring::Unlocked);
+    let mut env: Vec<(&str, String)> = bus.env();
+    env.push(("TMPDIR", tmp.display().to_string()));
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = App::start("secrets-authority", &pairs);
+    let end = app.invoke("defaults", json!({})).unwrap()["endDate"].clone();
+    let (mut passwords, mut keys) = (Vec::new(), Vec::new());
+
+    // The window: create, sign and download, revoke, export the list, back up.
+    app.invoke(
+        "authority_create",
+        json!({"name": "Scan authority", "endDate": null}),
+    )
+    .unwrap();
+    let ready = app
+        .invoke(
+            "generate",
+            json!({"form": {"nickname": "Signed scan", "endDate": end, "signedBy": "authority"}}),
+        )
+        .unwrap();
+    let password = ready["password"].as_str().unwrap().to_string();
+    app.invoke("confirm_saved", json!({"saved": true})).unwrap();
+    let signed = app.dir.join("signed.p12");
+    app.answer_dialog(signed.to_str().unwrap());
+    app.invoke("download", json!({})).unwrap();
+    keys.push(key_der(&signed, &password));
+    passwords.push(password);
+    let home = app.invoke("home", json!({})).unwrap();
+    let id = home["certificates"][0]["id"].clone();
+    app.invoke("revoke", json!({"id": id, "reason": null}))
+        .unwrap();
+    app.answer_dialog(app.dir.join("crl.pem").to_str().unwrap());
+    app.invoke("authority_crl", json!({})).unwrap();
+    let backup = app.invoke("authority_backup_start", json!({})).unwrap();
+    let backup_password = backup["password"].as_str().unwrap().to_string();
+    app.invoke("authority_backup_copy", json!({})).unwrap();
+    let backup_file = app.dir.join("authority-backup.p12");
+    app.answer_dialog(backup_file.to_str().unwrap());
+    app.invoke("authority_backup_save", json!({"saved": true}))
+        .unwrap();
+    let authority_key = key_der(&backup_file, &backup_password);
+    assert!(authority_key.len() > 1500, "RSA 3072");
+    keys.push(authority_key);
+    passwords.push(backup_password.clone());
+    // Removed, then restored from the backup with its password typed.
+    app.invoke("authority_remove", json!({})).unwrap();
+    app.answer_dialog(backup_file.to_str().unwrap());
+    app.invoke("authority_restore_pick", json!({})).unwrap();
+    app.invoke("authority_restore", json!({"password": backup_password}))
+        .unwrap();
+    // A second backup, abandoned before it was saved.
+    let abandoned = app.invoke("authority_backup_start", json!({})).unwrap();
+    passwords.push(abandoned["password"].as_str().unwrap().to_string());
+    app.invoke("authority_backup_cancel", json!({})).unwrap();
+    app.js_that_may_quit("window.__TAURI__.core.invoke('leave')");
+    app.wait_window_gone();
+
+    // The command line: signs, exports a list, backs up.
+    let home = app.dir.join("home");
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_authcert"))
+            .args(args)
+            .envs(bus.env())
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("TMPDIR", &tmp)
+            .current_dir(&app.dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let password = cli(&[
+        "generate",
+        "--nickname",
+        "CLI signed",
+        "--end-date",
+        end.as_str().unwrap(),
+        "--out",
+        "cli-signed.p12",
+        "--signed-by-authority",
+    ]);
+    keys.push(key_der(&app.dir.join("cli-signed.p12"), &password));
+    passwords.push(password);
+    cli(&["authority", "crl", "--out", "cli-crl.pem"]);
+    passwords.push(cli(&["authority", "backup", "--out", "cli-backup.p12"]));
+    assert!(
+        bus.accounts()
+            .iter()
+            .any(|a| a.starts_with("Authority: Scan authority (")),
+        "the key is in the keychain"
+    );
+
+    let needles = needles(&passwords, &keys);
+    let (scanned, hits) = scan(&[app.dir.clone(), tmp.clone()], &needles);
+    assert!(scanned > 5, "{scanned} files scanned");
+    assert!(hits.is_empty(), "secrets left behind: {hits:#?}");
+    // The scan finds the authority's key where it is planted.
+    let planted = tmp.join("planted");
+    std::fs::write(&planted, &keys[1]).unwrap();
+    let (_, hits) = scan(std::slice::from_ref(&tmp), &needles);
+    assert!(
+        hits.iter().any(|h| h.starts_with("key 1 (DER) in")),
         "{hits:?}"
     );
 }
