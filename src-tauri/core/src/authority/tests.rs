@@ -389,3 +389,76 @@ fn reasons_parse_by_token() {
     assert_eq!(err.field, Field::RevocationReason);
     assert!(err.message.contains("key-compromise"));
 }
+
+/// Fails the next call on the authority's keychain entry with `error`.
+fn fail_next(k: &Keychains, account: &str, error: keyring_core::Error) {
+    k.open()
+        .unwrap()
+        .entry(account)
+        .unwrap()
+        .as_any()
+        .downcast_ref::<mock::Cred>()
+        .unwrap()
+        .set_error(error);
+}
+
+#[test]
+fn a_keychain_that_refuses_or_is_locked_stops_signing_and_the_crl() {
+    let (d, store, k) = setup();
+    let a = create(&store, &k, "Acme", None, &clock()).unwrap();
+    fail_next(
+        &k,
+        &a.keychain_account,
+        keyring_core::Error::NoStorageAccess("prompt dismissed: access denied".into()),
+    );
+    let err = signer(
+        &a,
+        &k,
+        SignatureHash::Sha256,
+        "The certificate was not made",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("The certificate was not made: the keychain refused access"),
+        "{err}"
+    );
+    fail_next(
+        &k,
+        &a.keychain_account,
+        keyring_core::Error::NoStorageAccess("the collection is locked".into()),
+    );
+    let path = d.path().join("crl.pem");
+    let err = export_crl(&store, &k, &clock(), &path).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("The revocation list was not made: the keychain is locked"),
+        "{err}"
+    );
+    assert!(!path.exists(), "no file");
+    assert!(load(&store).unwrap().unwrap().last_crl.is_none());
+    fail_next(
+        &k,
+        &a.keychain_account,
+        keyring_core::Error::NoStorageAccess("access denied".into()),
+    );
+    let err = backup(&store, &k).unwrap_err();
+    assert!(
+        err.to_string().starts_with("The backup was not made"),
+        "{err}"
+    );
+    // A keychain that refuses the deletion keeps the authority whole.
+    fail_next(
+        &k,
+        &a.keychain_account,
+        keyring_core::Error::NoStorageAccess("access denied".into()),
+    );
+    let err = remove(&store, &k).unwrap_err();
+    assert!(
+        err.to_string().starts_with("The authority was not removed"),
+        "{err}"
+    );
+    assert!(load(&store).unwrap().is_some());
+    // The fault was one-off: it all works again.
+    export_crl(&store, &k, &clock(), &path).unwrap();
+}
