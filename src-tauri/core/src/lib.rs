@@ -10,6 +10,8 @@
 //! - [`form`]: the form's choices, limits and hints, for the window;
 //! - [`connect`]: a certificate tested against an API, and the verdict;
 //! - [`import`]: certificates made elsewhere, read and added to the list;
+//! - [`authority`]: an issuing authority whose key lives in the keychain:
+//!   signing, revocation lists, backup and restore;
 //! - [`keychain`], [`save`], [`filename`], [`platform`]: the system.
 
 pub mod authority;
