@@ -324,4 +324,32 @@ fn the_issuing_authority_in_the_window() {
     let e = error_of(app.invoke("authority_backup_save", json!({"saved": "yes"})));
     assert_eq!(e["field"], "saved", "{e}");
     assert!(app.visible("screen-authority"));
+
+    // A damaged authority file is said plainly and left alone; the form
+    // still makes self-signed certificates.
+    let file = app
+        .dir
+        .join("home/.local/share")
+        .join(authcert_core::store::APP_FOLDER)
+        .join("authority.json");
+    std::fs::write(&file, b"{damaged").unwrap();
+    app.click("#authority-back");
+    app.wait_screen("screen-home");
+    app.click("#open-authority");
+    app.wait_screen("screen-authority");
+    shows(&app, "authority-problem", "is damaged");
+    assert_eq!(
+        app.js("return document.getElementById('authority-none').hidden && document.getElementById('authority-exists').hidden"),
+        json!(true)
+    );
+    app.click("#authority-back");
+    app.wait_screen("screen-home");
+    app.click("#create");
+    app.wait_screen("screen-form");
+    assert_eq!(
+        app.js("return [...document.getElementById('signed-by').options].map(o => o.value)"),
+        json!(["self-signed"])
+    );
+    shows(&app, "signed-by-hint", "is damaged");
+    assert_eq!(std::fs::read(&file).unwrap(), b"{damaged");
 }

@@ -86,6 +86,14 @@
   function render(v) {
     view = v;
     el('authority-intro').textContent = v.intro;
+    // A damaged authority file: said here, nothing else offered.
+    el('authority-problem').hidden = !v.problem;
+    el('authority-problem').textContent = v.problem || '';
+    if (v.problem) {
+      el('authority-none').hidden = true;
+      el('authority-exists').hidden = true;
+      return;
+    }
     el('authority-due').hidden = !v.reminder;
     el('authority-due-text').textContent = v.reminder || '';
     el('authority-none').hidden = v.exists;
@@ -119,11 +127,7 @@
     try {
       render(await app.invoke('authority_view'));
     } catch (e) {
-      // A damaged authority file: said here, nothing else offered.
-      el('authority-problem').hidden = false;
-      el('authority-problem').textContent = message(e);
-      el('authority-none').hidden = true;
-      el('authority-exists').hidden = true;
+      el('authority-error').textContent = message(e);
     }
     app.show('screen-authority');
     el('authority-title').focus();

@@ -18,7 +18,6 @@
   const touched = new Set();
   let defaults = null;
   let busy = false;
-  const message = (e) => (e && e.message) || String(e);
 
   function fill(select, options) {
     select.replaceChildren(...options.map((o) => {
@@ -149,10 +148,7 @@
     // being replaced and a free nickname.
     async reset(prefill) {
       // Who may sign: the authority, when there is one (Rust's words).
-      const [fresh, authority] = await Promise.all([
-        app.defaults(),
-        app.invoke('authority_view').catch((e) => ({ signers: [{ token: 'self-signed', label: 'This certificate itself (self-signed)', recommended: true }], signerHint: message(e) })),
-      ]);
+      const [fresh, authority] = await Promise.all([app.defaults(), app.invoke('authority_view')]);
       defaults = fresh;
       fill(inputs.signed_by, authority.signers);
       fill(inputs.encryption, defaults.encryptions);
@@ -186,7 +182,7 @@
         ['encryption-hint', defaults.hints.encryption],
         ['hash-hint', defaults.hints.signatureHash],
         ['key-type-hint', defaults.hints.keyType],
-        ['signed-by-hint', authority.signerHint],
+        ['signed-by-hint', authority.problem || authority.signerHint],
       ]) document.getElementById(id).textContent = text;
       document.getElementById('keychain-name').textContent = defaults.keychainName;
       showErrors([], false);

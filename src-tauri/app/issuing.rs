@@ -56,9 +56,12 @@ fn text_of(v: Value, field: &'static str, label: &str) -> Result<Option<String>,
 pub async fn authority_view(list: State<'_, ListState>) -> Result<View, AppError> {
     let store = list.store()?;
     blocking("reading the authority", move || {
-        let found = authority::load(&store)?;
         let days = store.settings().reminder_days;
-        Ok(View::of(found.as_ref(), days, &Clock::system()))
+        Ok(match authority::load(&store) {
+            Ok(found) => View::of(found.as_ref(), days, &Clock::system()),
+            // A damaged file is said on the screen; the form still works.
+            Err(e) => View::unreadable(e.to_string(), days, &Clock::system()),
+        })
     })
     .await
 }
@@ -156,7 +159,8 @@ pub async fn authority_copy_setting<R: Runtime>(
     let store = list.store()?;
     let view = blocking("reading the authority", move || {
         let found = authority::load(&store)?;
-        Ok(View::of(found.as_ref(), 30, &Clock::system()))
+        let days = store.settings().reminder_days;
+        Ok(View::of(found.as_ref(), days, &Clock::system()))
     })
     .await?;
     let setting = view

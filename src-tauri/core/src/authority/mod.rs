@@ -30,7 +30,7 @@ use crate::engine::{
 };
 use crate::keychain::{self, KeychainError, Keychains};
 use crate::save::{self, SaveError, WriteNewError};
-use crate::store::{atomic, Record, Store, StoreError};
+use crate::store::{Record, Store, StoreError};
 
 /// How long an authority is valid unless the admin chooses: long enough
 /// that the server's trust outlives many renewals of the certificates.
@@ -734,27 +734,6 @@ pub fn remove(store: &Store, keychains: &Keychains) -> Result<Authority, Authori
     file::change(store, None, |now| {
         let current = require(now)?;
         Ok((None, current))
-    })
-}
-
-/// For the crash tests: revoke, stopping dead after a step of the write.
-#[doc(hidden)]
-pub fn revoke_crashing_after(
-    store: &Store,
-    record: &Record,
-    step: atomic::Step,
-    clock: &Clock,
-) -> Result<(), AuthorityError> {
-    file::change(store, Some(step), |now| {
-        let mut authority = require(now)?;
-        authority.revoked.push(Revoked {
-            serial: record.serial.clone(),
-            sha256_fingerprint: record.sha256_fingerprint.clone(),
-            nickname: record.nickname.clone(),
-            at: clock.now,
-            reason: Reason::Unspecified,
-        });
-        Ok((Some(authority), ()))
     })
 }
 

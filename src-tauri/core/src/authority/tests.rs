@@ -5,6 +5,7 @@ use keyring_core::{mock, CredentialStore};
 
 use super::*;
 use crate::engine::{self, RawRequest};
+use crate::store::atomic;
 
 fn clock() -> Clock {
     Clock {
@@ -280,7 +281,18 @@ fn a_crash_at_every_write_step_keeps_the_old_or_the_new_revocations() {
     for step in atomic::Step::ALL {
         let before = load(&store).unwrap().unwrap().revoked.len();
         record.serial = format!("{:02X}", before + 1);
-        let _ = revoke_crashing_after(&store, &record, step, &clock());
+        // A revocation written like `revoke`, stopping dead after `step`.
+        let _ = file::change(&store, Some(step), |now| {
+            let mut authority = now.unwrap();
+            authority.revoked.push(Revoked {
+                serial: record.serial.clone(),
+                sha256_fingerprint: record.sha256_fingerprint.clone(),
+                nickname: record.nickname.clone(),
+                at: clock().now,
+                reason: Reason::Unspecified,
+            });
+            Ok((Some(authority), ()))
+        });
         let after = load(&store).unwrap().unwrap().revoked.len();
         assert!(after == before || after == before + 1, "{step:?}");
     }

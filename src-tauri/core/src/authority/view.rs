@@ -30,6 +30,8 @@ pub struct SignerOption {
 #[serde(rename_all = "camelCase")]
 pub struct View {
     pub exists: bool,
+    /// The authority's file could not be read: why (nothing else is offered).
+    pub problem: Option<String>,
     pub name: Option<String>,
     pub valid_until: Option<String>,
     pub sha256_fingerprint: Option<String>,
@@ -72,6 +74,7 @@ impl View {
         };
         View {
             exists: found.is_some(),
+            problem: None,
             name: found.map(|a| a.name.clone()),
             valid_until: found.map(|a| local_time(a.not_after, &clock.zone)),
             sha256_fingerprint: found.map(|a| a.sha256_fingerprint.clone()),
@@ -141,6 +144,17 @@ impl View {
                 Some(a) => format!("Signed by “{}”: servers that trust it accept this certificate, and its replacements, with no change. Self-signed: every service that checks it must be given this certificate.", a.name),
                 None => "Self-signed: every service that checks it must be given this certificate, and every replacement again. To have servers trust your certificates once, create an issuing authority first (Issuing authority, on the list).".to_string(),
             },
+        }
+    }
+}
+
+impl View {
+    /// The screen when the authority's file cannot be read: the reason, and
+    /// a form that offers self-signed certificates only.
+    pub fn unreadable(problem: String, reminder_days: u32, clock: &Clock) -> View {
+        View {
+            problem: Some(problem),
+            ..View::of(None, reminder_days, clock)
         }
     }
 }
