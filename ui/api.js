@@ -16,3 +16,15 @@ window.authcert.defaults = async function defaults() {
   window.authcert.defaultsCache = await window.authcert.invoke('defaults');
   return window.authcert.defaultsCache;
 };
+// Opens a question; when it closes, the focus goes back to the control
+// that opened it (or stays where the page put it, if that control is gone).
+window.authcert.ask = function ask(dialog) {
+  const opener = document.activeElement;
+  dialog.addEventListener('close', () => {
+    if (opener && opener.isConnected && !opener.closest('[hidden]') && dialog.contains(document.activeElement) === false
+        && (document.activeElement === document.body || document.activeElement === null)) {
+      opener.focus();
+    }
+  }, { once: true });
+  dialog.showModal();
+};

@@ -211,7 +211,7 @@
     opener = el('authority-backup');
     resetBackup();
     el('backup-text').textContent = view ? view.backupText : '';
-    backupDialog.showModal();
+    app.ask(backupDialog);
     el('backup-make').focus();
   });
   el('backup-make').addEventListener('click', once(async () => {
@@ -265,7 +265,7 @@
     el('authority-remove-title').textContent = 'Remove the issuing authority “' + view.name + '”?';
     el('authority-remove-text').textContent = view.removeText;
     el('authority-remove-error').textContent = '';
-    removeDialog.showModal();
+    app.ask(removeDialog);
   });
   el('authority-remove-cancel').addEventListener('click', () => removeDialog.close());
   el('authority-remove-confirm').addEventListener('click', once(async () => {

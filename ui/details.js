@@ -107,7 +107,7 @@
     el('remove-keychain-row').hidden = !current.inKeychain;
     el('remove-keychain').checked = false;
     el('remove-error').textContent = '';
-    removeDialog.showModal();
+    app.ask(removeDialog);
   });
   el('remove-cancel').addEventListener('click', () => removeDialog.close());
   el('remove-confirm').addEventListener('click', async () => {
@@ -138,7 +138,7 @@
       say(message(e));
       return;
     }
-    revokeDialog.showModal();
+    app.ask(revokeDialog);
   });
   el('revoke-cancel').addEventListener('click', () => revokeDialog.close());
   el('revoke-confirm').addEventListener('click', async () => {
@@ -151,7 +151,6 @@
       el('revoke-error').textContent = message(e);
     }
   });
-  revokeDialog.addEventListener('close', () => el('d-revoke').hidden || el('d-revoke').focus());
 
   app.details = { open, refreshLastTest };
 })();

@@ -21,6 +21,8 @@
     return span;
   }
 
+  const headers = [...document.querySelectorAll('#certificates thead th')].map((th) => th.textContent);
+
   function render(certificates) {
     const body = el('rows');
     rows = certificates.map((c) => {
@@ -43,6 +45,8 @@
       const status = document.createElement('td');
       status.append(badge(c.status, c.statusText, c.revoked));
       tr.append(name, cell(c.expires), status, cell(c.signedBy), cell(c.inKeychain ? 'Yes' : 'No'), cell(c.file, 'file'));
+      // The column names, for the stacked layout of a narrow window.
+      tr.querySelectorAll('td').forEach((td, i) => { td.dataset.label = headers[i]; });
       return { tr, text: [c.nickname, c.statusText, c.expires, c.signedBy, c.file, c.added ? 'added' : ''].join('\n').toLowerCase() };
     });
     body.replaceChildren(...rows.map((r) => r.tr));
@@ -111,7 +115,7 @@
     } catch (e) {
       settingsError((e && e.message) || String(e));
     }
-    dialog.showModal();
+    app.ask(dialog);
     days.focus();
   });
   el('settings-cancel').addEventListener('click', () => dialog.close());

@@ -193,7 +193,7 @@
   let quitAfter = false;
   function confirmLeave(quit) {
     quitAfter = Boolean(quit);
-    if (!leaveDialog.open) leaveDialog.showModal();
+    if (!leaveDialog.open) app.ask(leaveDialog);
   }
   el('close-ready').addEventListener('click', () => confirmLeave(false));
   el('leave-stay').addEventListener('click', () => leaveDialog.close());

@@ -155,6 +155,17 @@
     ev.preventDefault();
     close();
   });
+  // Escape closes it from anywhere inside, the verdict's heading included
+  // (WebKitGTK sends no cancel event while a non-control has the focus).
+  dialog.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && !ev.defaultPrevented) {
+      // Only this question closes: the screen below must not see the key
+      // (on the one-time screen Escape asks about leaving).
+      ev.preventDefault();
+      ev.stopPropagation();
+      close();
+    }
+  });
   dialog.addEventListener('close', () => {
     if (opener) opener.focus();
   });

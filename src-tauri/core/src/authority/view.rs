@@ -170,7 +170,7 @@ fn signers(found: Option<&Authority>) -> Vec<SignerOption> {
         Some(a) => vec![
             SignerOption {
                 token: SignerKind::Authority.token(),
-                label: format!("{}, the issuing authority on this computer", a.name),
+                label: format!("{} (issuing authority)", a.name),
                 recommended: true,
             },
             own,

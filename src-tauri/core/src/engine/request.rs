@@ -340,8 +340,8 @@ impl Choice for SignerKind {
     }
     fn label(self) -> &'static str {
         match self {
-            SignerKind::SelfSigned => "This certificate itself (self-signed)",
-            SignerKind::Authority => "The issuing authority on this computer",
+            SignerKind::SelfSigned => "Itself (self-signed)",
+            SignerKind::Authority => "The issuing authority",
         }
     }
 }
