@@ -50,6 +50,15 @@ if [ "${1:-app}" = test ]; then
     echo "Installing cargo-deny 0.20 (supply-chain and vulnerability checks)" >&2
     cargo install cargo-deny --locked --version '^0.20' >&2
   fi
+  # axe-core, the accessibility audit the window tests inject into the
+  # page (tests/a11y_window.rs): pinned, into target/a11y, never committed
+  # and never part of the app.
+  a11y="$(cd "$(dirname "$0")/.." && pwd)/target/a11y"
+  if [ ! -f "$a11y/node_modules/axe-core/axe.min.js" ] \
+    || ! grep -q '"version": "4.14.1"' "$a11y/node_modules/axe-core/package.json"; then
+    echo "Installing axe-core 4.14.1 into $a11y" >&2
+    npm install --prefix "$a11y" --no-audit --no-fund --silent axe-core@4.14.1 >&2
+  fi
   # cryptography reads the files; requests and httpx run the "How to use
   # it" examples.
   if ! python3 -c 'import cryptography, requests, httpx' 2>/dev/null; then

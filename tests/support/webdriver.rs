@@ -13,6 +13,9 @@ use serde_json::{json, Value};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const ENTER: &str = "\u{E007}";
 pub const ESCAPE: &str = "\u{E00C}";
+pub const TAB: &str = "\u{E004}";
+pub const SHIFT: &str = "\u{E008}";
+pub const SPACE: &str = " ";
 
 /// Two free ports, distinct: both listeners are held while the second is
 /// picked (picked one at a time, the kernel handed out the same port twice,
@@ -289,6 +292,40 @@ impl App {
     pub fn click(&self, css: &str) {
         let id = self.element(css);
         self.post(&format!("/element/{id}/click"), json!({}));
+    }
+
+    /// Presses `key` (a WebDriver key, e.g. TAB) as the keyboard would, on
+    /// whatever has the focus; with `shift`, Shift is held.
+    pub fn press(&self, key: &str, shift: bool) {
+        let mut actions = Vec::new();
+        if shift {
+            actions.push(json!({"type": "keyDown", "value": SHIFT}));
+        }
+        actions.push(json!({"type": "keyDown", "value": key}));
+        actions.push(json!({"type": "keyUp", "value": key}));
+        if shift {
+            actions.push(json!({"type": "keyUp", "value": SHIFT}));
+        }
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+    }
+
+    /// The focused element, as `#id` or `tag.class` (for assertions).
+    pub fn focused(&self) -> String {
+        self.js(
+            "const e = document.activeElement;
+             return e ? (e.id ? '#' + e.id : e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')) : '';",
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    }
+
+    /// Resizes the window (its outer size, in CSS pixels at zoom 1).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({"width": width, "height": height}));
     }
 
     pub fn type_into(&self, css: &str, text: &str) {

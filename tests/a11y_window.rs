@@ -1,0 +1,544 @@
+//! Accessibility in the real window, checked by machine.
+//!
+//! - axe-core (4.14.1, installed from npm into target/a11y by
+//!   scripts/deps.sh; never committed, never shipped) audits every screen and
+//!   state — Home empty, with a list and the reminder, with a damaged list;
+//!   the form with and without errors; the one-time screen with the keychain
+//!   stored and failed; saved; Test with your API (an invalid address, a
+//!   verdict); Add existing (each step); the issuing authority (none,
+//!   created, refused, backup); details; settings; every question — in light
+//!   and in dark mode. No violation of impact serious or critical is
+//!   allowed; moderate ones are listed below, each with why it stays.
+//! - Any size: at the minimum window size and at 200% text, nothing is cut
+//!   off or needs scrolling sideways (code boxes scroll inside themselves);
+//!   screenshots of each screen at both under target/screenshots/.
+
+#[path = "support/secret_service.rs"]
+mod secret_service;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use secret_service::{Bus, Keyring};
+use serde_json::{json, Value};
+use webdriver::{App, ENTER};
+
+/// Moderate findings that stay, and why.
+const MODERATE_KEPT: &[(&str, &str)] = &[];
+
+fn axe_source() -> String {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/a11y/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} ({e}): scripts/deps.sh test installs axe-core from npm there",
+            path.display()
+        )
+    })
+}
+
+/// Every audit of one run: what was found, by state.
+struct Audit {
+    axe: String,
+    mode: &'static str,
+    /// Also check each state at 100% and 200% text for sideways scrolling,
+    /// with a screenshot of each (the window at its minimum size).
+    sizes: bool,
+    cut_off: Vec<String>,
+    serious: Vec<String>,
+    moderate: Vec<String>,
+    states: usize,
+}
+
+impl Audit {
+    fn new(mode: &'static str) -> Audit {
+        Audit {
+            axe: axe_source(),
+            mode,
+            sizes: false,
+            cut_off: Vec::new(),
+            serious: Vec::new(),
+            moderate: Vec::new(),
+            states: 0,
+        }
+    }
+
+    /// Runs axe on the page as it is now (dialogs open included).
+    fn check(&mut self, app: &App, state: &str) {
+        if app.js("return typeof window.axe === 'object'") != json!(true) {
+            app.js(&format!("{}\nreturn true;", self.axe));
+        }
+        let found = app.js_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {
+               runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']},
+               resultTypes: ['violations'],
+               // Off by default (experimental): a control's accessible name
+               // contains its visible label.
+               rules: {'label-content-name-mismatch': {enabled: true}},
+             }).then((r) => done(r.violations.map((v) => ({
+               id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200)),
+             })))).catch((e) => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));",
+        );
+        self.states += 1;
+        if self.sizes {
+            // 200% text: the root size doubled (every size in the page is
+            // in rem, so this is what a browser's text zoom does).
+            for (font, tag) in [("", "min"), ("30px", "min-200")] {
+                app.js(&format!(
+                    "document.documentElement.style.fontSize = '{font}'; return true;"
+                ));
+                let found = overflow(app);
+                if found.as_array().is_some_and(|a| !a.is_empty()) {
+                    self.cut_off.push(format!("{state} ({tag}): {found}"));
+                }
+                let label: String = state
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                    .collect();
+                app.screenshot(&format!("{label}-{tag}"));
+            }
+            app.js("document.documentElement.style.fontSize = ''; return true;");
+        }
+        for v in found.as_array().cloned().unwrap_or_default() {
+            let line = format!(
+                "[{}] {state}: {} ({}) {}",
+                self.mode,
+                v["id"].as_str().unwrap_or(""),
+                v["help"].as_str().unwrap_or(""),
+                v["nodes"]
+            );
+            match v["impact"].as_str() {
+                Some("serious" | "critical") => self.serious.push(line),
+                _ => {
+                    let id = v["id"].as_str().unwrap_or("");
+                    if !MODERATE_KEPT.iter().any(|(kept, _)| *kept == id) {
+                        self.moderate.push(line);
+                    }
+                }
+            }
+        }
+    }
+
+    fn assert_clean(&self) {
+        println!("{}: {} states audited", self.mode, self.states);
+        assert!(self.states >= 20, "{} states", self.states);
+        let all = [
+            self.cut_off.clone(),
+            self.serious.clone(),
+            self.moderate.clone(),
+        ]
+        .concat();
+        assert!(
+            all.is_empty(),
+            "cut off or scrolling sideways, then accessibility violations:\n{}",
+            all.join("\n")
+        );
+    }
+}
+
+fn app_on(name: &str, bus: &Bus, dark: bool) -> App {
+    let mut env: Vec<(&str, String)> = bus.env();
+    if dark {
+        env.push(("GTK_THEME", "Adwaita:dark".into()));
+    }
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = App::start(name, &pairs);
+    let is_dark = app.js("return matchMedia('(prefers-color-scheme: dark)').matches");
+    assert_eq!(is_dark, json!(dark), "{name}: the colour scheme");
+    app
+}
+
+fn wait_open(app: &App, dialog: &str) {
+    app.wait(
+        dialog,
+        &format!("return document.getElementById('{dialog}').open"),
+    );
+}
+
+fn wait_text(app: &App, id: &str) {
+    app.wait(
+        id,
+        &format!("return document.getElementById('{id}').textContent.trim().length > 0"),
+    );
+}
+
+fn openssl_p12(dir: &Path) -> PathBuf {
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c"])
+        .arg("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=Console download' \
+              -addext extendedKeyUsage=clientAuth -days 90 -keyout k.pem -out c.pem 2>/dev/null
+              openssl pkcs12 -export -inkey k.pem -in c.pem -passout pass:from-console -out console.p12")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("console.p12")
+}
+
+/// Every screen and state, audited (and, with `sizes`, checked at the
+/// minimum size and 200% text).
+fn walk(app: &App, audit: &mut Audit, keychain_works: bool) {
+    let files = app.dir.join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    app.wait_screen("screen-home");
+    // The audit finds what it looks for: a button without a name and grey
+    // text on grey are reported (serious and critical), then taken away.
+    app.js(
+        "const b = document.createElement('button'); b.id = 'axe-probe';
+         const p = document.createElement('p'); p.id = 'axe-probe-text'; p.textContent = 'faint';
+         p.style.cssText = 'color:#bbb;background:#ccc';
+         document.getElementById('screen-home').append(b, p); return true;",
+    );
+    let mut probe = Audit::new(audit.mode);
+    probe.check(app, "probe");
+    app.js("document.getElementById('axe-probe').remove(); document.getElementById('axe-probe-text').remove(); return true;");
+    let found = probe.serious.join("\n");
+    assert!(
+        found.contains("button-name") && found.contains("color-contrast"),
+        "the audit missed planted violations: {found}"
+    );
+    audit.check(app, "home, empty");
+    app.click("#open-settings");
+    wait_open(app, "settings-dialog");
+    audit.check(app, "settings");
+    app.click("#settings-cancel");
+
+    // The form, then its errors.
+    app.click("#create");
+    app.wait_screen("screen-form");
+    audit.check(app, "form");
+    // Enter in the empty nickname submits the form (a click could land
+    // while the small window still scrolls).
+    app.type_into("#nickname", ENTER);
+    app.wait(
+        "the form's answer",
+        "return document.getElementById('nickname-error').textContent.trim().length > 0 || document.getElementById('form-error').textContent.trim().length > 0",
+    );
+    assert_eq!(
+        app.js("return document.getElementById('form-error').textContent"),
+        json!(""),
+        "the form's own error"
+    );
+    audit.check(app, "form, errors");
+
+    // The one-time screen, the keychain, the leave question.
+    app.type_into("#nickname", "Audit one");
+    app.type_into("#nickname", ENTER);
+    app.wait_screen("screen-ready");
+    audit.check(app, "ready");
+    app.click("#keychain");
+    wait_text(app, "keychain-status");
+    audit.check(
+        app,
+        if keychain_works {
+            "ready, keychain stored"
+        } else {
+            "ready, keychain failed"
+        },
+    );
+    app.click("#close-ready");
+    wait_open(app, "leave-dialog");
+    audit.check(app, "leave question");
+    app.click("#leave-stay");
+
+    // Test with your API: an invalid address, then a verdict.
+    app.click("#ready-test");
+    wait_open(app, "test-dialog");
+    audit.check(app, "test");
+    app.type_into("#test-url", "ftp://nowhere");
+    app.click("#test-run");
+    wait_text(app, "test-url-error");
+    audit.check(app, "test, invalid address");
+    app.js("document.getElementById('test-url').value = ''");
+    app.type_into("#test-url", "https://127.0.0.1:1/");
+    app.click("#test-run");
+    app.wait(
+        "the verdict",
+        "return !document.getElementById('test-result').hidden",
+    );
+    app.js("document.getElementById('test-details').open = true");
+    audit.check(app, "test, unreachable");
+    app.click("#test-close");
+
+    // Saved, with every example open.
+    app.tick_saved();
+    app.answer_dialog(files.join("one.p12").to_str().unwrap());
+    app.click("#download");
+    app.wait_screen("screen-done");
+    app.js("document.querySelectorAll('#howto details').forEach((d) => { d.open = true; })");
+    audit.check(app, "saved");
+
+    // Home with a list and the reminder: one ends tomorrow.
+    let defaults = app.invoke("defaults", json!({})).unwrap();
+    let soon = defaults["earliest"].clone();
+    app.invoke(
+        "generate",
+        json!({"form": {"nickname": "Audit soon", "endDate": soon, "keyType": "ecdsa-p256"}}),
+    )
+    .unwrap();
+    app.invoke("confirm_saved", json!({"saved": true})).unwrap();
+    app.answer_dialog(files.join("soon.p12").to_str().unwrap());
+    app.invoke("download", json!({})).unwrap();
+    app.click("#to-home");
+    app.wait_screen("screen-home");
+    app.wait(
+        "the reminder",
+        "return !document.getElementById('reminder').hidden",
+    );
+    audit.check(app, "home, list and reminder");
+
+    // Details and the remove question.
+    app.click("#rows button.link");
+    app.wait_screen("screen-details");
+    audit.check(app, "details");
+    app.click("#d-remove");
+    wait_open(app, "remove-dialog");
+    audit.check(app, "remove question");
+    app.click("#remove-cancel");
+    app.click("#details-back");
+    app.wait_screen("screen-home");
+
+    // Add existing: the password, a wrong one, the preview.
+    let p12 = openssl_p12(&files);
+    app.answer_dialog(p12.to_str().unwrap());
+    app.click("#add-existing");
+    app.wait_screen("screen-add");
+    audit.check(app, "add, password");
+    app.type_into("#add-password", "wrong");
+    app.click("#add-open");
+    wait_text(app, "add-password-error");
+    audit.check(app, "add, wrong password");
+    app.type_into("#add-password", "from-console");
+    app.click("#add-open");
+    app.wait(
+        "the preview",
+        "return !document.getElementById('add-preview').hidden",
+    );
+    audit.check(app, "add, preview");
+    app.click("#add-cancel");
+    app.wait_screen("screen-home");
+
+    // The issuing authority.
+    app.click("#open-authority");
+    app.wait_screen("screen-authority");
+    audit.check(app, "authority, none");
+    app.type_into("#authority-name", "Audit authority");
+    app.click("#authority-create");
+    if keychain_works {
+        app.wait(
+            "created",
+            "return !document.getElementById('authority-exists').hidden",
+        );
+        app.js("document.querySelectorAll('#authority-settings details').forEach((d) => { d.open = true; })");
+        audit.check(app, "authority");
+        app.click("#authority-backup");
+        wait_open(app, "backup-dialog");
+        audit.check(app, "backup");
+        app.click("#backup-make");
+        wait_text(app, "backup-password");
+        audit.check(app, "backup, password");
+        app.click("#backup-cancel");
+        app.click("#authority-remove");
+        wait_open(app, "authority-remove-dialog");
+        audit.check(app, "remove authority question");
+        app.click("#authority-remove-cancel");
+        // A signed certificate's details and the revoke question.
+        app.invoke("generate", json!({"form": {"nickname": "Audit signed", "endDate": soon, "keyType": "ecdsa-p256", "signedBy": "authority"}}))
+            .unwrap();
+        app.invoke("confirm_saved", json!({"saved": true})).unwrap();
+        app.answer_dialog(files.join("signed.p12").to_str().unwrap());
+        app.invoke("download", json!({})).unwrap();
+        let home = app.invoke("home", json!({})).unwrap();
+        let id = home["certificates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["nickname"] == "Audit signed")
+            .unwrap()["id"]
+            .clone();
+        app.js_async_with(
+            "const done = arguments[arguments.length - 1]; window.authcert.details.open(arguments[0]).then(() => done(true));",
+            json!([id]),
+        );
+        app.wait_screen("screen-details");
+        app.click("#d-revoke");
+        wait_open(app, "revoke-dialog");
+        audit.check(app, "revoke question");
+        app.click("#revoke-cancel");
+    } else {
+        wait_text(app, "authority-error");
+        audit.check(app, "authority, refused");
+    }
+
+    // A damaged list.
+    let list = app
+        .dir
+        .join("home/.local/share")
+        .join(authcert_core::store::APP_FOLDER)
+        .join("certificates.json");
+    std::fs::write(&list, b"{damaged").unwrap();
+    app.js_async("const done = arguments[0]; window.authcert.home.open().then(() => done(true));");
+    app.wait(
+        "the banner",
+        "return !document.getElementById('list-problem').hidden",
+    );
+    audit.check(app, "home, damaged list");
+}
+
+#[test]
+fn no_serious_violation_in_light_mode() {
+    let bus = Bus::start("a11y-light", Keyring::Unlocked);
+    let app = app_on("a11y-light", &bus, false);
+    // The smallest window the app allows (tauri.conf.json).
+    let conf: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tauri.conf.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let window = &conf["app"]["windows"][0];
+    let (w, h) = (
+        window["minWidth"].as_u64().unwrap(),
+        window["minHeight"].as_u64().unwrap(),
+    );
+    assert!(w <= 720 && h <= 560, "{w}×{h}");
+    app.resize(w as u32, h as u32);
+    app.wait("the new size", &format!("return window.innerWidth <= {w}"));
+    let mut audit = Audit::new("light, smallest window");
+    audit.sizes = true;
+    walk(&app, &mut audit, true);
+    audit.assert_clean();
+}
+
+#[test]
+fn no_serious_violation_in_dark_mode() {
+    let bus = Bus::start("a11y-dark", Keyring::Unlocked);
+    let app = app_on("a11y-dark", &bus, true);
+    let mut audit = Audit::new("dark");
+    walk(&app, &mut audit, true);
+    audit.assert_clean();
+}
+
+#[test]
+fn no_serious_violation_without_a_keychain() {
+    for dark in [false, true] {
+        let bus = Bus::start("a11y-no-keychain", Keyring::None);
+        let app = app_on("a11y-no-keychain", &bus, dark);
+        let mut audit = Audit::new(if dark {
+            "dark, no keychain"
+        } else {
+            "light, no keychain"
+        });
+        walk(&app, &mut audit, false);
+        audit.assert_clean();
+    }
+}
+
+/// Whether anything needs scrolling sideways: the page, or an element cut
+/// off (wider than its box, with its overflow hidden). Code boxes (`pre`)
+/// scroll inside themselves and are allowed to.
+fn overflow(app: &App) -> Value {
+    app.js(
+        "const out = [];
+         const doc = document.documentElement;
+         if (doc.scrollWidth > doc.clientWidth + 1) out.push('the page: ' + doc.scrollWidth + ' > ' + doc.clientWidth);
+         for (const e of document.querySelectorAll('body *')) {
+           if (e.closest('[hidden]') || e.closest('dialog:not([open])') || e.closest('pre')) continue;
+           // Visually hidden on purpose (read by screen readers only).
+           let clipped = false;
+           for (let a = e; a; a = a.parentElement) if (getComputedStyle(a).clipPath !== 'none') clipped = true;
+           if (clipped) continue;
+           const r = e.getBoundingClientRect();
+           if (r.width === 0) continue;
+           if (r.right > doc.clientWidth + 1) out.push((e.id || e.tagName) + ' ends at ' + Math.round(r.right));
+           const s = getComputedStyle(e);
+           if (e.scrollWidth > e.clientWidth + 1 && (s.overflowX === 'hidden' || s.overflowX === 'clip') && e.tagName !== 'SELECT') out.push((e.id || e.tagName) + ' is cut off');
+           // Content wider than its box that spills out (a control's text).
+           else if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0 && s.overflowX === 'visible' && !['HTML', 'BODY', 'MAIN', 'SECTION', 'FORM', 'DIV', 'DL', 'DD', 'DETAILS', 'TABLE', 'TBODY', 'TR', 'TD'].includes(e.tagName)) out.push((e.id || e.tagName) + ' spills out of its box');
+         }
+         if (out.length) {
+           // The widest element, to say what pushes the page.
+           let widest = null;
+           for (const e of document.querySelectorAll('body *')) {
+             const r = e.getBoundingClientRect();
+             if (r.right > doc.clientWidth + 1 && !e.closest('pre') && (!widest || r.width < widest.w)) widest = {w: r.width, what: (e.id || e.tagName) + '.' + e.className};
+           }
+           if (widest) out.push('narrowest element past the edge: ' + widest.what);
+         }
+         return out.slice(0, 12);",
+    )
+}
+
+/// What a screen reader must hear without moving there: errors and
+/// verdicts' progress, "stored in keychain", the reminders. Each is a live
+/// region (status) or an alert in the page as shipped; field errors are
+/// tied to their field (aria-describedby), which gets the focus.
+#[test]
+fn announcements_are_live_regions() {
+    let html = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/index.html"))
+        .unwrap();
+    let role_of = |id: &str| -> Option<String> {
+        let at = html.find(&format!("id=\"{id}\""))?;
+        let start = html[..at].rfind('<')?;
+        let end = at + html[at..].find('>')?;
+        let tag = &html[start..end];
+        let role = tag.split("role=\"").nth(1)?;
+        Some(role[..role.find('"')?].to_string())
+    };
+    for (id, role) in [
+        ("reminder", "alert"),
+        ("authority-reminder", "alert"),
+        ("list-problem", "alert"),
+        ("form-error", "alert"),
+        ("copy-status", "status"),
+        ("keychain-status", "status"),
+        ("download-status", "status"),
+        ("pem-status", "status"),
+        ("export-status", "status"),
+        ("test-progress", "status"),
+        ("test-export-status", "status"),
+        ("add-error", "alert"),
+        ("details-status-line", "status"),
+        ("authority-status", "status"),
+        ("authority-error", "alert"),
+        ("authority-problem", "alert"),
+        ("authority-due", "alert"),
+        ("backup-status", "status"),
+        ("remove-error", "alert"),
+        ("revoke-error", "alert"),
+        ("authority-remove-error", "alert"),
+    ] {
+        assert_eq!(role_of(id).as_deref(), Some(role), "#{id}");
+    }
+    // Every field's error is in its description.
+    for (input, error) in [
+        ("nickname", "nickname-error"),
+        ("end-date", "end-date-error"),
+        ("token-end", "token-end-error"),
+        ("signed-by", "signed-by-error"),
+        ("test-url", "test-url-error"),
+        ("test-password", "test-password-error"),
+        ("add-password", "add-password-error"),
+        ("add-nickname", "add-nickname-error"),
+        ("authority-name", "authority-name-error"),
+        ("authority-end", "authority-end-error"),
+        ("restore-password", "restore-password-error"),
+        ("reminder-days", "reminder-days-error"),
+    ] {
+        let at = html
+            .find(&format!("id=\"{input}\""))
+            .unwrap_or_else(|| panic!("#{input}"));
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        assert!(
+            tag.contains("aria-describedby=") && tag.contains(error),
+            "#{input} is described by #{error}: {tag}"
+        );
+    }
+}

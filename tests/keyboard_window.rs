@@ -1,0 +1,287 @@
+//! Keyboard only, in the real window: each capability from launch to its
+//! result with Tab, Shift+Tab, Enter, Space and Escape (WebDriver key
+//! actions, as the keyboard sends them). Asserts the focus order, that the
+//! focus is always on something and visible, that a new screen puts it on
+//! its heading or first field, and that a closed question gives it back to
+//! the control that opened it.
+
+#[path = "support/secret_service.rs"]
+mod secret_service;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use serde_json::json;
+use webdriver::{App, ENTER, ESCAPE, SPACE, TAB};
+
+/// The focus is on `expected`, and shown (:focus-visible with an outline).
+fn focus_is(app: &App, expected: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let now = app.focused();
+        let name = now.split('.').next().unwrap_or("").to_string();
+        if name == expected {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the focus should be on {expected}, it is on {now}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(40));
+    }
+    let shown = app.js("const e = document.activeElement;
+         const ring = e.matches(':focus-visible') || (e.matches('input[type=date]') && e.matches(':focus'));
+         return ring && getComputedStyle(e).outlineStyle !== 'none';");
+    assert_eq!(shown, json!(true), "the focus on {expected} is visible");
+}
+
+/// Tab (or Shift+Tab) through `order`, asserting each stop.
+fn tab_through(app: &App, order: &[&str], back: bool) {
+    for expected in order {
+        // A date field takes three stops (month, day, year) before Tab
+        // leaves it, as it does for every keyboard user.
+        let inside_date = "return document.activeElement.matches('input[type=date]')";
+        let from = app.focused();
+        app.press(TAB, back);
+        let mut stops = 1;
+        while app.js(inside_date) == json!(true) && app.focused() == from && stops < 3 {
+            app.press(TAB, back);
+            stops += 1;
+        }
+        focus_is(app, expected);
+    }
+}
+
+fn keyboard_app(name: &str, bus: &secret_service::Bus) -> App {
+    let env: Vec<(&str, String)> = bus.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = App::start(name, &pairs);
+    app.wait_screen("screen-home");
+    app
+}
+
+#[test]
+fn create_test_and_download_by_keyboard() {
+    let bus = secret_service::Bus::start("keyboard-create", secret_service::Keyring::Unlocked);
+    let app = keyboard_app("keyboard-create", &bus);
+    // Home opens with the focus on its heading; Tab goes down the page.
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'home-title'",
+    );
+    tab_through(
+        &app,
+        &[
+            "#open-authority",
+            "#open-settings",
+            "#create",
+            "#add-existing",
+        ],
+        false,
+    );
+    tab_through(&app, &["#create"], true);
+
+    // Settings: Enter opens it on its field, Escape gives the focus back.
+    tab_through(&app, &["#open-settings"], true);
+    app.press(ENTER, false);
+    focus_is(&app, "#reminder-days");
+    app.press(ESCAPE, false);
+    focus_is(&app, "#open-settings");
+
+    // The form: its fields in order.
+    tab_through(&app, &["#create"], false);
+    app.press(ENTER, false);
+    app.wait_screen("screen-form");
+    focus_is(&app, "#nickname");
+    app.type_into("#nickname", "Keyboard only");
+    tab_through(
+        &app,
+        &[
+            "#end-date",
+            "#token-end",
+            "#signed-by",
+            "#encryption",
+            "#hash",
+            "summary",
+            "#generate",
+        ],
+        false,
+    );
+    tab_through(&app, &["summary"], true);
+    tab_through(&app, &["#generate"], false);
+    app.press(ENTER, false);
+    app.wait_screen("screen-ready");
+    focus_is(&app, "#copy");
+
+    // Test with your API: opened from its button, answered, closed with
+    // Escape: the focus is back on the button.
+    tab_through(&app, &["#keychain", "#saved"], false);
+    app.press(SPACE, false);
+    app.wait(
+        "ticked",
+        "return !document.getElementById('download').disabled",
+    );
+    tab_through(&app, &["#download", "#save-pem", "#ready-test"], false);
+    app.press(ENTER, false);
+    app.wait(
+        "the test",
+        "return document.getElementById('test-dialog').open",
+    );
+    focus_is(&app, "#test-url");
+    app.type_into("#test-url", "https://127.0.0.1:1/");
+    app.press(ENTER, false);
+    app.wait(
+        "the verdict",
+        "return !document.getElementById('test-result').hidden",
+    );
+    app.wait(
+        "the verdict's heading",
+        "return document.activeElement.id === 'test-headline'",
+    );
+    app.press(ESCAPE, false);
+    app.wait(
+        "closed",
+        "return !document.getElementById('test-dialog').open",
+    );
+    focus_is(&app, "#ready-test");
+
+    // Download with Enter; the saved screen takes the focus to its heading.
+    let target = app.dir.join("keyboard.p12");
+    app.answer_dialog(target.to_str().unwrap());
+    tab_through(&app, &["#save-pem", "#download"], true);
+    app.press(ENTER, false);
+    app.wait_screen("screen-done");
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'done-title'",
+    );
+    assert!(target.is_file());
+
+    // Back to the list; the certificate's details; the remove question
+    // closed with Escape gives the focus back to its button.
+    app.click("#to-home");
+    app.wait_screen("screen-home");
+    tab_through(
+        &app,
+        &[
+            "#open-authority",
+            "#open-settings",
+            "#create",
+            "#add-existing",
+            "#filter",
+            "button",
+        ],
+        false,
+    );
+    app.press(ENTER, false);
+    app.wait_screen("screen-details");
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'details-title'",
+    );
+    app.js("document.getElementById('d-remove').focus({focusVisible: true}); return true;");
+    app.press(TAB, true);
+    app.press(TAB, false);
+    focus_is(&app, "#d-remove");
+    app.press(ENTER, false);
+    app.wait(
+        "the question",
+        "return document.getElementById('remove-dialog').open",
+    );
+    focus_is(&app, "#remove-cancel");
+    app.press(ESCAPE, false);
+    focus_is(&app, "#d-remove");
+}
+
+#[test]
+fn the_issuing_authority_by_keyboard() {
+    let bus = secret_service::Bus::start("keyboard-authority", secret_service::Keyring::Unlocked);
+    let app = keyboard_app("keyboard-authority", &bus);
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'home-title'",
+    );
+    tab_through(&app, &["#open-authority"], false);
+    app.press(ENTER, false);
+    app.wait_screen("screen-authority");
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'authority-title'",
+    );
+    tab_through(
+        &app,
+        &["#authority-name", "#authority-end", "#authority-create"],
+        false,
+    );
+    tab_through(&app, &["#authority-end", "#authority-name"], true);
+    app.type_into("#authority-name", "Keyboard authority");
+    app.press(ENTER, false);
+    app.wait(
+        "created",
+        "return !document.getElementById('authority-exists').hidden",
+    );
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'authority-title'",
+    );
+    tab_through(
+        &app,
+        &["#authority-export", "#authority-crl", "#authority-backup"],
+        false,
+    );
+    app.press(ENTER, false);
+    app.wait(
+        "the backup question",
+        "return document.getElementById('backup-dialog').open",
+    );
+    focus_is(&app, "#backup-make");
+    app.press(ESCAPE, false);
+    focus_is(&app, "#authority-backup");
+}
+
+#[test]
+fn add_existing_by_keyboard() {
+    let bus = secret_service::Bus::start("keyboard-add", secret_service::Keyring::None);
+    let app = keyboard_app("keyboard-add", &bus);
+    let dir = app.dir.join("files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = std::process::Command::new("bash")
+        .args(["-euo", "pipefail", "-c"])
+        .arg("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=By keyboard' \
+              -addext extendedKeyUsage=clientAuth -days 90 -keyout k.pem -out c.pem 2>/dev/null
+              openssl pkcs12 -export -inkey k.pem -in c.pem -passout pass:typed -out kb.p12")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    app.answer_dialog(dir.join("kb.p12").to_str().unwrap());
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'home-title'",
+    );
+    tab_through(
+        &app,
+        &[
+            "#open-authority",
+            "#open-settings",
+            "#create",
+            "#add-existing",
+        ],
+        false,
+    );
+    app.press(ENTER, false);
+    app.wait_screen("screen-add");
+    focus_is(&app, "#add-password");
+    app.type_into("#add-password", "typed");
+    app.press(ENTER, false);
+    app.wait(
+        "the preview",
+        "return !document.getElementById('add-preview').hidden",
+    );
+    focus_is(&app, "#add-nickname");
+    app.press(ENTER, false);
+    app.wait_screen("screen-details");
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'details-title'",
+    );
+}
