@@ -4,6 +4,8 @@
 //! a typed password (wrong, then right): a server this computer does not
 //! trust, trusted by its fingerprint, accepted; the details remember it.
 
+#[path = "support/a11y.rs"]
+mod a11y;
 mod common;
 #[path = "support/servers.rs"]
 mod servers;
@@ -118,11 +120,14 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
         true
     );
     app.screenshot("test-refused");
+    let mut audit = a11y::Audit::new("verdicts");
+    audit.check(&app, "test, refused");
 
     // No client certificate asked for.
     let plain = servers::nginx(&pki, &dir.join("plain"), None, "");
     let (headline, _) = verdict(&app, &format!("https://localhost:{}/", plain.port));
     assert!(headline.starts_with("Not requested"), "{headline}");
+    audit.check(&app, "test, not requested");
 
     // Invalid addresses are refused next to the field.
     app.js("document.getElementById('test-url').value = ''; return true");
@@ -261,6 +266,7 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
         .text("#test-server-issuer")
         .contains("AuthCert test server authority"));
     app.screenshot("test-server-untrusted");
+    audit.check(&app, "test, server not trusted");
 
     // Trusted by its fingerprint, for this test: accepted.
     app.type_into("#test-password", &password);
@@ -275,6 +281,8 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
         .contains("trusted for this test only"));
     assert_eq!(app.js("return document.activeElement.id"), "test-headline");
     app.screenshot("test-accepted");
+    audit.check(&app, "test, accepted");
+    audit.assert_clean();
     app.click("#test-close");
     app.wait("the last test", "return document.getElementById('d-last-test').textContent.startsWith('Accepted (HTTP 200) by https://localhost')");
     assert_eq!(app.js("return document.activeElement.id"), "d-test");

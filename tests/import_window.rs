@@ -5,6 +5,8 @@
 //! same certificate twice refused; a PEM chain asking which one; a
 //! cancelled dialog. The file is never changed.
 
+#[path = "support/a11y.rs"]
+mod a11y;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
@@ -201,6 +203,8 @@ fn add_existing_certificates_in_the_window() {
         "not meant for client authentication",
     );
     app.screenshot("add-not-client-auth");
+    let mut audit = a11y::Audit::new("add");
+    audit.check(&app, "add, not meant for client authentication");
     app.click("#add-any-purpose");
     app.click("#add-confirm");
     app.wait_screen("screen-details");
@@ -226,6 +230,8 @@ fn add_existing_certificates_in_the_window() {
     );
     app.click("#add-confirm");
     shows(&app, "add-choice-error", "choose the one to add");
+    audit.check(&app, "add, which one");
+    audit.assert_clean();
     app.click("#add-choice-list label:nth-child(2) input");
     assert!(
         dom(&app, "#add-listed").contains("already in the list, as “web example com”"),
