@@ -477,9 +477,7 @@ fn a_backup_restores_on_a_fresh_computer_and_keeps_signing() {
     let wrong = with_stdin(&mut cmd, "not-the-password");
     assert_eq!(wrong.code, 2, "{}", wrong.stderr);
     assert!(
-        wrong
-            .stderr
-            .contains("not a backup of an issuing authority"),
+        wrong.stderr.contains("The password of the backup is wrong"),
         "{}",
         wrong.stderr
     );
@@ -625,7 +623,7 @@ fn invalid_input_exits_2_naming_the_option_and_writes_nothing() {
             "restore needs the backup FILE.p12",
         ),
         (vec!["authority", "restore", "missing.p12"], "File"),
-        (vec!["authority", "remove"], "Add --yes to confirm"),
+        (vec!["authority", "remove"], "add --yes to confirm"),
         (vec!["revoke"], "give the NICKNAME"),
         (vec!["revoke", "Nobody"], "no certificate named “Nobody”"),
         (

@@ -183,7 +183,7 @@ fn the_issuing_authority_in_the_window() {
     shows(
         &app,
         "authority-reminder-text",
-        "revoked after the last revocation list",
+        "revoked, but no revocation list has been exported yet",
     );
     app.screenshot("6-reminder");
     app.click("#authority-reminder-open");
@@ -272,8 +272,12 @@ fn the_issuing_authority_in_the_window() {
     app.type_into("#restore-password", ENTER);
     shows(
         &app,
-        "authority-error",
-        "not a backup of an issuing authority",
+        "restore-password-error",
+        "The password of the backup is wrong",
+    );
+    assert_eq!(
+        app.js("return document.activeElement.id"),
+        json!("restore-password")
     );
     assert_eq!(
         app.js("return document.getElementById('restore-password').value"),

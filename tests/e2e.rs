@@ -564,7 +564,7 @@ fn without_a_keychain_service_the_box_says_why_and_the_flow_goes_on() {
     let app = app_on_bus("no-keychain", &bus);
     let password = generate(&app, "No keychain");
     app.click("#keychain");
-    app.wait("the reason", "return document.getElementById('keychain-status').textContent.includes('no Secret Service provider')");
+    app.wait("the reason", "return document.getElementById('keychain-status').textContent.includes('no keyring is running')");
     app.screenshot("no-service");
     assert_eq!(
         app.js("return document.getElementById('keychain').checked"),

@@ -83,7 +83,7 @@ fn a_session_without_a_provider_says_so_and_saves_nothing() {
     let bus = Bus::start("kc-noprovider", Keyring::None);
     let dir = scratch("kc-noprovider");
     let r = generate_with_keychain(bus.env(), &dir, "No provider");
-    assert_nothing_saved(&r, &dir, "no Secret Service provider");
+    assert_nothing_saved(&r, &dir, "no keyring is running");
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub enum AppError {
     #[error("{0}")]
     Life(#[from] LifeError),
     /// Storing the password failed: the flow goes on.
-    #[error("{0} The password is still on screen.")]
+    #[error("The password was not stored in the keychain. {0} The password is still on screen.")]
     Keep(KeychainError),
     #[error("{0}")]
     Listed(#[from] ListedError),
@@ -43,7 +43,7 @@ pub enum AppError {
     PemCancelled,
     #[error("The public certificate was not saved: {0}")]
     Export(SaveError),
-    #[error("Copying to the clipboard failed: {0}")]
+    #[error("AuthCert could not copy to the clipboard ({0}). Select the text on screen and copy it yourself, or type it into your password manager.")]
     Clipboard(String),
     /// A certificate made elsewhere could not be added.
     #[error("{0}")]
@@ -55,6 +55,8 @@ pub enum AppError {
     Authority(#[from] AuthorityError),
     #[error("There is no backup waiting: make one first (Back up authority…).")]
     NoBackup,
+    #[error("The backup was not saved (cancelled). It is still here: choose Save backup… when you are ready.")]
+    BackupCancelled,
     #[error("AuthCert hit an internal error while {0}. Nothing was lost; try again.")]
     Internal(&'static str),
 }
@@ -88,6 +90,9 @@ impl serde::Serialize for AppError {
             }
             AppError::Connect(e) => st.serialize_field("field", &e.field())?,
             AppError::Import(e) => st.serialize_field("field", &e.field())?,
+            AppError::Authority(AuthorityError::WrongPassword) => {
+                st.serialize_field("field", "password")?
+            }
             _ => st.serialize_field("field", &errors.first().map(|e| e.field))?,
         }
         st.serialize_field("message", &self.to_string())?;
@@ -100,6 +105,7 @@ impl serde::Serialize for AppError {
                     | AppError::AddCancelled
                     | AppError::ExportCancelled
                     | AppError::PemCancelled
+                    | AppError::BackupCancelled
                     | AppError::Connect(ConnectError::Cancelled)
             ),
         )?;

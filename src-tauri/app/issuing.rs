@@ -234,7 +234,7 @@ pub async fn authority_backup_save<R: Runtime>(
             "PKCS#12 backup",
             &["p12"],
         )
-        .ok_or(AppError::ExportCancelled)?;
+        .ok_or(AppError::BackupCancelled)?;
         Ok(authority::save_backup(&backup, &path)?)
     })
     .await?;

@@ -56,6 +56,7 @@ fn code_of(e: &AuthorityError) -> i32 {
         | AuthorityError::NotSignedHere(_)
         | AuthorityError::AlreadyRevoked(..)
         | AuthorityError::NotABackup(_)
+        | AuthorityError::WrongPassword
         | AuthorityError::Save(_) => EXIT_INVALID,
         _ => EXIT_FAILURE,
     }
@@ -222,7 +223,7 @@ pub fn run(
         }
         "remove" => {
             if !o.flag("--yes") {
-                return invalid(stderr, "remove deletes the authority's key for good: no certificate can be signed, replaced or revoked by it afterwards, and a new authority must be given to every server. Add --yes to confirm.");
+                return invalid(stderr, "remove deletes the authority's key for good: no certificate can be signed, replaced or revoked by it afterwards, and a new authority must be given to every server. Make a backup first if you may need it (`authcert authority backup --out FILE.p12`), then add --yes to confirm.");
             }
             authority::remove(store, &keychains).map(|a| {
                 let _ = writeln!(
@@ -276,7 +277,7 @@ fn backup(
         let _ = std::fs::remove_file(&shown);
         let _ = writeln!(
             stderr,
-            "authcert: the password could not be written to standard output ({}); the backup has been removed.",
+            "authcert: the password could not be written to standard output ({}); the backup has been removed. Run the command again with its output going to your terminal.",
             e.kind()
         );
         return EXIT_FAILURE;
@@ -311,6 +312,10 @@ fn restore(
         zeroize::Zeroizing::new(String::new())
     };
     match authority::restore(store, keychains, &bytes, &password, file, clock) {
+        Err(AuthorityError::WrongPassword) if !password_stdin => invalid(
+            stderr,
+            "This backup has a password: give it on standard input with --password-stdin.",
+        ),
         Ok(a) => {
             let _ = writeln!(
                 stderr,

@@ -46,19 +46,19 @@ pub fn system_name() -> &'static str {
 /// Why the keychain could not be used, and what to do next.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeychainError {
-    #[error("No keychain service is running on this computer ({0}), so the password was not stored there. Keep it in your password manager; on Linux, a desktop keyring such as GNOME Keyring or KWallet provides one.")]
+    #[error("No keychain service is running on this computer ({0}). Keep the password in your password manager; on Linux, a desktop keyring such as GNOME Keyring or KWallet provides one.")]
     NoService(String),
-    #[error("The keychain is locked, so the password was not stored there. Unlock it (log in to your desktop session, or open your keyring) and try again.")]
+    #[error("The keychain is locked. Unlock it (log in to your desktop session, or open your keyring) and try again.")]
     Locked,
-    #[error("The keychain refused access, so the password was not stored there. Allow AuthCert when your system asks, or keep the password in your password manager.")]
+    #[error("The keychain refused access. Allow AuthCert when your system asks, or keep the password in your password manager.")]
     Denied,
-    #[error("No password for this certificate is stored in the keychain.")]
+    #[error("No password for this certificate is stored in the keychain. Type the password you saved when you made it.")]
     NotFound,
-    #[error("The keychain is not supported by this build of AuthCert on this system yet.")]
+    #[error("The keychain is not supported by this build of AuthCert on this system yet. Keep the password in your password manager.")]
     Unsupported,
     #[error("The keychain already holds another password under “{0}”; AuthCert never replaces it. Remove that entry in your keychain tool if it is not needed, then try again.")]
     Taken(String),
-    #[error("The keychain failed: {0}")]
+    #[error("The keychain did not answer as expected ({0}). Try again; if it keeps failing, restart your session or check your keychain tool.")]
     Other(String),
 }
 
@@ -94,9 +94,9 @@ fn classify_platform(detail: &str) -> KeychainError {
     ];
     if absent.iter().any(|a| lower.contains(a)) {
         let why = if lower.contains("serviceunknown") || lower.contains(".service files") {
-            "the session has no Secret Service provider"
+            "no keyring is running in this session"
         } else {
-            "no D-Bus session to reach one"
+            "no desktop session to reach one"
         };
         KeychainError::NoService(why.into())
     } else if lower.contains("denied") || lower.contains("not authorized") {
@@ -312,7 +312,7 @@ mod tests {
         inject(&entry, Error::PlatformFailure("org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files".into()));
         let err = store_in(&entry, "pw").unwrap_err();
         assert!(
-            matches!(err, KeychainError::NoService(ref why) if why.contains("no Secret Service provider")),
+            matches!(err, KeychainError::NoService(ref why) if why.contains("no keyring is running")),
             "{err}"
         );
 

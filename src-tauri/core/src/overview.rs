@@ -53,9 +53,12 @@ pub fn reminder_text(expiring: usize, expired: usize, days: u32) -> Option<Strin
             plural(m, "has expired", "have expired")
         ),
     };
-    Some(format!(
-        "{text} Replace them before the integrations that use them stop working (open one, then Replace…)."
-    ))
+    let what = if expiring + expired == 1 {
+        "Replace it before the integration that uses it stops working (open it, then Replace…)."
+    } else {
+        "Replace them before the integrations that use them stop working (open one, then Replace…)."
+    };
+    Some(format!("{text} {what}"))
 }
 
 /// The authority's reminders, or None when nothing is due: its own
@@ -66,11 +69,11 @@ pub fn authority_reminder(a: &Authority, reminder_days: u32, clock: &Clock) -> O
     let day = |t| local_day(t, &clock.zone);
     match Status::of(a.not_after, clock.now, &clock.zone, reminder_days) {
         Status::Expired { .. } => parts.push(format!(
-            "The issuing authority “{}” expired on {}: servers that trust it refuse every certificate it signed. Create a new authority and give it to your servers.",
+            "The issuing authority “{}” expired on {}: servers that trust it refuse every certificate it signed. Remove it (Issuing authority › Remove authority…), create a new one, give its certificate to your servers, and replace the certificates it signed.",
             a.name, day(a.not_after)
         )),
         status @ Status::Expiring { .. } => parts.push(format!(
-            "The issuing authority “{}” {} ({}): certificates it signs may not outlive it. Create a new authority and give it to your servers before then.",
+            "The issuing authority “{}” {} ({}): every certificate it signed stops working then, and it signs none that outlive it. Before then: back it up if needed, remove it, create a new one, give its certificate to your servers, and replace the certificates it signed.",
             a.name, status.text(), day(a.not_after)
         )),
         Status::Valid { .. } => {}
@@ -88,9 +91,13 @@ pub fn authority_reminder(a: &Authority, reminder_days: u32, clock: &Clock) -> O
             Status::Valid { .. } => {}
         }
     }
-    if a.crl_out_of_date() || (a.last_crl.is_none() && !a.revoked.is_empty()) {
+    if a.crl_out_of_date() {
         parts.push(
-            "A certificate was revoked after the last revocation list was exported: export it again and give it to your servers, or they still accept that certificate.".to_string(),
+            "A certificate was revoked after the last revocation list was exported: export the list again (Issuing authority › Export revocation list) and give it to your servers, or they still accept that certificate.".to_string(),
+        );
+    } else if a.last_crl.is_none() && !a.revoked.is_empty() {
+        parts.push(
+            "A certificate was revoked, but no revocation list has been exported yet: export one (Issuing authority › Export revocation list) and give it to your servers, or they still accept that certificate.".to_string(),
         );
     }
     (!parts.is_empty()).then(|| parts.join(" "))
@@ -272,9 +279,14 @@ impl Details {
         let revoked = ours.and_then(|a| a.revocation_of(&r.sha256_fingerprint));
         let revoked_text = revoked.map(|v| {
             format!(
-                "Revoked on {} ({}). Servers that read the authority's newest revocation list refuse it.",
+                "Revoked on {} ({}). Servers that read the authority's newest revocation list refuse it.{}",
                 local_time(v.at, &clock.zone),
-                v.reason.label().to_lowercase()
+                v.reason.label().to_lowercase(),
+                if ours.is_some_and(|a| a.crl_out_of_date() || a.last_crl.is_none()) {
+                    " Export the revocation list (Issuing authority › Export revocation list) and give it to your servers: until then they still accept it."
+                } else {
+                    ""
+                }
             )
         });
         let replacement_text = match ours {
@@ -467,6 +479,9 @@ mod tests {
         assert!(reminder_text(2, 1, 14)
             .unwrap()
             .starts_with("2 certificates expire within 14 days and 1 has expired."));
+        assert!(reminder_text(1, 0, 30).unwrap().ends_with(
+            "Replace it before the integration that uses it stops working (open it, then Replace…)."
+        ));
         assert!(reminder_text(0, 3, 30)
             .unwrap()
             .starts_with("3 certificates have expired."));

@@ -173,7 +173,7 @@ impl Authority {
             .map(|p| p.into_contents())
             .ok_or_else(|| AuthorityError::Damaged {
                 path: PathBuf::from(file::NAME),
-                reason: "its certificate is not PEM".into(),
+                reason: "its certificate cannot be read".into(),
             })
     }
 
@@ -213,14 +213,14 @@ pub enum AuthorityError {
     Invalid(Vec<FieldError>),
     #[error("No issuing authority exists on this computer. Create one (or restore a backup of one) first.")]
     None,
-    #[error("An issuing authority, “{0}”, already exists on this computer; AuthCert keeps one. Remove it first to create or restore another.")]
+    #[error("An issuing authority, “{0}”, already exists on this computer; AuthCert keeps one. To create or restore another, back it up first if you may need it (Back up authority…), then remove it.")]
     Exists(String),
     #[error("{doing}: {}", key_words(.error))]
     Keychain {
         doing: &'static str,
         error: KeychainError,
     },
-    #[error("{0}")]
+    #[error("AuthCert could not complete this with the authority: {0}. Nothing was changed; try again, and if it fails again, restore the authority from its backup.")]
     Issue(#[from] IssueError),
     #[error("“{0}” was not signed by this computer's issuing authority, so it cannot be revoked here. Remove it from the list, and from the service that trusts it, instead.")]
     NotSignedHere(String),
@@ -228,6 +228,8 @@ pub enum AuthorityError {
     AlreadyRevoked(String, String),
     #[error("This file is not a backup of an issuing authority AuthCert can use: {0}")]
     NotABackup(String),
+    #[error("The password of the backup is wrong (or the file is damaged). Type the password that was shown when the backup was made.")]
+    WrongPassword,
     #[error("The file was not saved: {0}")]
     Save(String),
     #[error("{0}")]
@@ -244,7 +246,7 @@ pub enum AuthorityError {
     },
     #[error("The authority's file ({}) was written by a newer AuthCert (format {found}); update AuthCert to use it. Nothing was changed.", .path.display())]
     NewerFormat { path: PathBuf, found: u32 },
-    #[error("The authority's file ({}) is damaged ({reason}). AuthCert leaves it as it is; restore the authority from its backup after moving the file away.", .path.display())]
+    #[error("The authority's file ({}) is damaged ({reason}). AuthCert leaves it as it is: move that file out of its folder, then restore the authority from its backup (Restore from backup…).", .path.display())]
     Damaged { path: PathBuf, reason: String },
 }
 
@@ -254,10 +256,10 @@ fn key_words(e: &KeychainError) -> String {
         KeychainError::NoService(why) => format!("the authority's private key is kept only in the keychain, never in a file, and no keychain service is running on this computer ({why}). On Linux, log in to a desktop session with a keyring such as GNOME Keyring or KWallet, then try again."),
         KeychainError::Locked => "the keychain is locked. Unlock it (log in to your desktop session, or open your keyring) and try again.".into(),
         KeychainError::Denied => "the keychain refused access. Allow AuthCert when your system asks, then try again.".into(),
-        KeychainError::NotFound => "the authority's private key is no longer in the keychain (the entry was deleted). Restore the authority from its backup.".into(),
-        KeychainError::Unsupported => "this build of AuthCert has no keychain on this system, and the authority's key is kept only there.".into(),
+        KeychainError::NotFound => "the authority's private key is no longer in the keychain (the entry was deleted). Remove the authority (Remove authority…), then restore it from its backup (Restore from backup…).".into(),
+        KeychainError::Unsupported => "this build of AuthCert has no keychain on this system, and the authority's key is kept only there, so no authority can be kept here. Use self-signed certificates, or an AuthCert on a computer with a keychain.".into(),
         KeychainError::Taken(account) => format!("the keychain already holds another key under “{account}”; AuthCert never replaces it. Remove that entry in your keychain tool if it is not needed."),
-        KeychainError::Other(detail) => format!("the keychain failed: {detail}"),
+        KeychainError::Other(detail) => format!("the keychain did not answer as expected ({detail}). Try again; if it keeps failing, restart your session or check your keychain tool."),
     }
 }
 
@@ -418,7 +420,7 @@ pub fn check_request(
     let Some(authority) = authority else {
         return vec![FieldError::new(
             Field::SignedBy,
-            "no issuing authority exists on this computer yet; create one first (Authority…), or choose self-signed.",
+            "no issuing authority exists on this computer yet; create one first (Issuing authority, above the list), or choose self-signed.",
         )];
     };
     let last_day = authority.not_after.to_zoned(clock.zone.clone()).date();
@@ -626,7 +628,7 @@ pub fn save_backup(backup: &Backup, path: &Path) -> Result<PathBuf, AuthorityErr
             &pkcs12::read::Limits::default(),
         )
         .map(|_| ())
-        .map_err(|e| AuthorityError::Save(format!("it does not open again ({e})")))
+        .map_err(|_| AuthorityError::Save("the file written did not open again with its password, so it was removed. Save it again, ideally on another disk.".into()))
     })
     .map_err(save_err)?;
     Ok(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
@@ -646,8 +648,12 @@ pub fn restore(
     if let Some(existing) = load(store)? {
         return Err(AuthorityError::Exists(existing.name));
     }
-    let opened = pkcs12::read::open(bytes, password, &pkcs12::read::Limits::default())
-        .map_err(|e| AuthorityError::NotABackup(e.to_string()))?;
+    let opened = pkcs12::read::open(bytes, password, &pkcs12::read::Limits::default()).map_err(
+        |e| match e {
+            pkcs12::read::ReadError::WrongPassword => AuthorityError::WrongPassword,
+            other => AuthorityError::NotABackup(format!("{other}. {CHOOSE_BACKUP}")),
+        },
+    )?;
     let (key, der) = authority_pair(&opened)?;
     let name = common_name(&der)?;
     let shown = std::fs::canonicalize(from).unwrap_or_else(|_| from.to_path_buf());
@@ -676,16 +682,25 @@ pub fn restore(
     record_new(store, &keychain, authority)
 }
 
+/// The next step after a refused backup file.
+const CHOOSE_BACKUP: &str =
+    "Choose the file made by Back up authority… (not a certificate's .p12).";
+
 /// The one authority certificate in `opened` and its RSA key.
 fn authority_pair(opened: &pkcs12::read::Opened) -> Result<(&[u8], Vec<u8>), AuthorityError> {
     let refuse = |m: &str| Err(AuthorityError::NotABackup(m.to_string()));
     let [key] = opened.keys.as_slice() else {
-        return refuse("it must hold exactly one private key.");
+        return refuse(&format!(
+            "it must hold exactly one private key. {CHOOSE_BACKUP}"
+        ));
     };
-    let pair = rcgen::KeyPair::try_from(key.value.as_slice())
-        .map_err(|e| AuthorityError::NotABackup(format!("its key cannot be read ({e}).")))?;
+    let pair = rcgen::KeyPair::try_from(key.value.as_slice()).map_err(|e| {
+        AuthorityError::NotABackup(format!("its key cannot be read ({e}). {CHOOSE_BACKUP}"))
+    })?;
     if !matches!(pair.algorithm(), a if a == &rcgen::PKCS_RSA_SHA256) {
-        return refuse("its key is not an RSA key; AuthCert's authorities use RSA.");
+        return refuse(&format!(
+            "its key is not an RSA key; AuthCert's authorities use RSA. {CHOOSE_BACKUP}"
+        ));
     }
     let public = rcgen::PublicKeyData::subject_public_key_info(&pair);
     drop(pair);
@@ -699,11 +714,13 @@ fn authority_pair(opened: &pkcs12::read::Opened) -> Result<(&[u8], Vec<u8>), Aut
         let ca = matches!(parsed.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
         let signs = matches!(parsed.key_usage(), Ok(Some(ku)) if ku.value.key_cert_sign() && ku.value.crl_sign());
         if !ca || !signs {
-            return refuse("its certificate is not an issuing authority's (it needs basicConstraints CA:TRUE and the keyCertSign and cRLSign key usages).");
+            return refuse(&format!("its certificate is an ordinary certificate, not an issuing authority's (technically: it lacks basicConstraints CA:TRUE or the keyCertSign and cRLSign key usages). {CHOOSE_BACKUP}"));
         }
         return Ok((key.value.as_slice(), cert.value.clone()));
     }
-    refuse("no certificate in it belongs to its key.")
+    refuse(&format!(
+        "no certificate in it belongs to its key. {CHOOSE_BACKUP}"
+    ))
 }
 
 fn common_name(der: &[u8]) -> Result<String, AuthorityError> {

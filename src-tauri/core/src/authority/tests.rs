@@ -317,7 +317,7 @@ fn backup_restores_on_another_computer_and_keeps_signing() {
         &clock(),
     )
     .unwrap_err();
-    assert!(matches!(wrong, AuthorityError::NotABackup(_)), "{wrong}");
+    assert!(matches!(wrong, AuthorityError::WrongPassword), "{wrong}");
     assert!(load(&other).unwrap().is_none());
     let r = restore(
         &other,
