@@ -17,6 +17,8 @@
 mod a11y;
 #[path = "support/secret_service.rs"]
 mod secret_service;
+#[path = "support/servers.rs"]
+mod servers;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
@@ -28,8 +30,17 @@ use secret_service::{Bus, Keyring};
 use serde_json::{json, Value};
 use webdriver::{App, ENTER};
 
-fn app_on(name: &str, bus: &Bus, dark: bool) -> App {
+/// The app on `bus`, in light or dark mode, trusting the test servers'
+/// authority (`pki`, made first) as if it were the system's.
+fn app_on(name: &str, bus: &Bus, dark: bool) -> (App, servers::Pki) {
+    let pki = servers::Pki::new(
+        &Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("a11y-pki")
+            .join(name),
+    );
     let mut env: Vec<(&str, String)> = bus.env();
+    env.push(("SSL_CERT_FILE", pki.ca.display().to_string()));
+    env.push(("NO_PROXY", "*".into()));
     if dark {
         env.push(("GTK_THEME", "Adwaita:dark".into()));
     }
@@ -37,7 +48,7 @@ fn app_on(name: &str, bus: &Bus, dark: bool) -> App {
     let app = App::start(name, &pairs);
     let is_dark = app.js("return matchMedia('(prefers-color-scheme: dark)').matches");
     assert_eq!(is_dark, json!(dark), "{name}: the colour scheme");
-    app
+    (app, pki)
 }
 
 fn wait_open(app: &App, dialog: &str) {
@@ -73,7 +84,7 @@ fn openssl_p12(dir: &Path) -> PathBuf {
 
 /// Every screen and state, audited (and, with `sizes`, checked at the
 /// minimum size and 200% text).
-fn walk(app: &App, audit: &mut Audit, keychain_works: bool) {
+fn walk(app: &App, pki: &servers::Pki, audit: &mut Audit, keychain_works: bool) {
     let files = app.dir.join("files");
     std::fs::create_dir_all(&files).unwrap();
     app.wait_screen("screen-home");
@@ -154,15 +165,52 @@ fn walk(app: &App, audit: &mut Audit, keychain_works: bool) {
     );
     app.js("document.getElementById('test-details').open = true");
     audit.check(app, "test, unreachable");
+    // Real servers on 127.0.0.1 for the other verdicts.
+    let plain = servers::nginx(pki, &app.dir.join("nginx-plain"), None, "");
+    let strict = servers::nginx(pki, &app.dir.join("nginx-strict"), Some(&pki.ca), "");
+    let stranger = servers::Pki::new(&app.dir.join("strange-pki"));
+    let untrusted = servers::nginx(&stranger, &app.dir.join("nginx-untrusted"), None, "");
+    for (server, state) in [
+        (&plain, "test, not requested"),
+        (&strict, "test, refused"),
+        (&untrusted, "test, server not trusted"),
+    ] {
+        app.js("document.getElementById('test-url').value = ''");
+        app.type_into("#test-url", &format!("https://localhost:{}/", server.port));
+        app.click("#test-run");
+        app.wait(
+            "the verdict",
+            &format!("return !document.getElementById('test-result').hidden && document.getElementById('test-headline').textContent.toLowerCase().startsWith({:?})", &state[6..9]),
+        );
+        audit.check(app, state);
+    }
+    drop((plain, strict, untrusted));
     app.click("#test-close");
 
     // Saved, with every example open.
+    let password = app.text("#password");
     app.tick_saved();
     app.answer_dialog(files.join("one.p12").to_str().unwrap());
     app.click("#download");
     app.wait_screen("screen-done");
     app.js("document.querySelectorAll('#howto details').forEach((d) => { d.open = true; })");
     audit.check(app, "saved");
+    // Its public part, for a server that accepts it (below).
+    let cert = files.join("one.pem");
+    let out = Command::new("openssl")
+        .args(["pkcs12", "-nokeys", "-clcerts", "-in"])
+        .arg(files.join("one.p12"))
+        .arg("-out")
+        .arg(&cert)
+        .arg("-passin")
+        .arg(format!("pass:{password}"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // Home with a list and the reminder: one ends tomorrow.
     let defaults = app.invoke("defaults", json!({})).unwrap();
@@ -191,6 +239,43 @@ fn walk(app: &App, audit: &mut Audit, keychain_works: bool) {
     wait_open(app, "remove-dialog");
     audit.check(app, "remove question");
     app.click("#remove-cancel");
+    // "Audit one" tested from its details with its password typed: accepted.
+    let accepting = servers::nginx(pki, &app.dir.join("nginx-accepting"), Some(&cert), "");
+    let listed = app.invoke("home", json!({})).unwrap();
+    let one = listed["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["nickname"] == "Audit one")
+        .unwrap()["id"]
+        .clone();
+    app.js_async_with(
+        "const done = arguments[arguments.length - 1]; window.authcert.details.open(arguments[0]).then(() => done(true));",
+        json!([one]),
+    );
+    app.wait(
+        "its details",
+        "return document.getElementById('details-title').textContent === 'Audit one'",
+    );
+    app.click("#d-test");
+    wait_open(app, "test-dialog");
+    // Its password is typed unless the keychain holds it.
+    if app.js("return document.getElementById('test-password-row').hidden") == json!(false) {
+        app.type_into("#test-password", &password);
+    }
+    app.js("document.getElementById('test-url').value = ''");
+    app.type_into(
+        "#test-url",
+        &format!("https://localhost:{}/", accepting.port),
+    );
+    app.click("#test-run");
+    app.wait(
+        "accepted",
+        "return document.getElementById('test-headline').textContent.startsWith('Accepted')",
+    );
+    audit.check(app, "test, accepted");
+    app.click("#test-close");
+    drop(accepting);
     app.click("#details-back");
     app.wait_screen("screen-home");
 
@@ -285,7 +370,7 @@ fn walk(app: &App, audit: &mut Audit, keychain_works: bool) {
 #[test]
 fn no_serious_violation_in_light_mode() {
     let bus = Bus::start("a11y-light", Keyring::Unlocked);
-    let app = app_on("a11y-light", &bus, false);
+    let (app, pki) = app_on("a11y-light", &bus, false);
     // The smallest window the app allows (tauri.conf.json).
     let conf: Value = serde_json::from_str(
         &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tauri.conf.json"))
@@ -302,16 +387,16 @@ fn no_serious_violation_in_light_mode() {
     app.wait("the new size", &format!("return window.innerWidth <= {w}"));
     let mut audit = Audit::new("light, smallest window");
     audit.sizes = true;
-    walk(&app, &mut audit, true);
+    walk(&app, &pki, &mut audit, true);
     audit.assert_clean();
 }
 
 #[test]
 fn no_serious_violation_in_dark_mode() {
     let bus = Bus::start("a11y-dark", Keyring::Unlocked);
-    let app = app_on("a11y-dark", &bus, true);
+    let (app, pki) = app_on("a11y-dark", &bus, true);
     let mut audit = Audit::new("dark");
-    walk(&app, &mut audit, true);
+    walk(&app, &pki, &mut audit, true);
     audit.assert_clean();
 }
 
@@ -319,13 +404,13 @@ fn no_serious_violation_in_dark_mode() {
 fn no_serious_violation_without_a_keychain() {
     for dark in [false, true] {
         let bus = Bus::start("a11y-no-keychain", Keyring::None);
-        let app = app_on("a11y-no-keychain", &bus, dark);
+        let (app, pki) = app_on("a11y-no-keychain", &bus, dark);
         let mut audit = Audit::new(if dark {
             "dark, no keychain"
         } else {
             "light, no keychain"
         });
-        walk(&app, &mut audit, false);
+        walk(&app, &pki, &mut audit, false);
         audit.assert_clean();
     }
 }

@@ -11,7 +11,7 @@ mod secret_service;
 mod webdriver;
 
 use serde_json::json;
-use webdriver::{App, ENTER, ESCAPE, SPACE, TAB};
+use webdriver::{App, DOWN, ENTER, ESCAPE, SPACE, TAB, UP};
 
 /// The focus is on `expected`, and shown (:focus-visible with an outline).
 fn focus_is(app: &App, expected: &str) {
@@ -283,5 +283,62 @@ fn add_existing_by_keyboard() {
     app.wait(
         "the heading",
         "return document.activeElement.id === 'details-title'",
+    );
+
+    // A file with two certificates: the arrow keys choose in the list.
+    let out = std::process::Command::new("bash")
+        .args(["-euo", "pipefail", "-c"])
+        .arg(
+            "for n in First Second; do openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+               -subj \"/CN=$n\" -days 30 -keyout /dev/null -out $n.pem 2>/dev/null; done
+             cat First.pem Second.pem > two.pem",
+        )
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    app.answer_dialog(dir.join("two.pem").to_str().unwrap());
+    app.js_async("const done = arguments[0]; window.authcert.home.open().then(() => done(true));");
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'home-title'",
+    );
+    tab_through(
+        &app,
+        &[
+            "#open-authority",
+            "#open-settings",
+            "#create",
+            "#add-existing",
+        ],
+        false,
+    );
+    app.press(ENTER, false);
+    app.wait(
+        "the choice",
+        "return !document.getElementById('add-choices').hidden",
+    );
+    focus_is(&app, "#add-nickname");
+    // Back into the list (its last entry), then up and down with the arrows.
+    app.press(TAB, true);
+    let checked = "return [...document.querySelectorAll('#add-choice-list input')].findIndex((r) => r.checked)";
+    app.press(UP, false);
+    app.wait("the first chosen", &format!("{checked} === 0"));
+    assert_eq!(
+        app.js("return document.getElementById('a-subject').textContent"),
+        json!("CN=First")
+    );
+    app.press(DOWN, false);
+    app.wait("the second chosen", &format!("{checked} === 1"));
+    assert_eq!(
+        app.js("return document.getElementById('a-subject').textContent"),
+        json!("CN=Second")
+    );
+    let ring = app.js("const e = document.activeElement; return e.type === 'radio' && e.matches(':focus') && getComputedStyle(e).outlineStyle !== 'none'");
+    let seen = app.js("const e = document.activeElement; return [e.tagName, e.type, e.matches(':focus-visible'), e.matches(':focus'), getComputedStyle(e).outlineStyle].join(' ')");
+    assert_eq!(
+        ring,
+        json!(true),
+        "the chosen entry shows the focus: {seen}"
     );
 }

@@ -16,6 +16,8 @@ pub const ESCAPE: &str = "\u{E00C}";
 pub const TAB: &str = "\u{E004}";
 pub const SHIFT: &str = "\u{E008}";
 pub const SPACE: &str = " ";
+pub const UP: &str = "\u{E013}";
+pub const DOWN: &str = "\u{E015}";
 
 /// Two free ports, distinct: both listeners are held while the second is
 /// picked (picked one at a time, the kernel handed out the same port twice,
