@@ -10,18 +10,7 @@
   // One step at a time: a second click while the dialog is open or Rust is
   // reading or adding is ignored (a double click must not add twice or
   // open a second dialog).
-  let busy = false;
-  function once(step) {
-    return async (...args) => {
-      if (busy) return;
-      busy = true;
-      try {
-        await step(...args);
-      } finally {
-        busy = false;
-      }
-    };
-  }
+  const once = app.oneAtATime();
 
   const message = (e) => (e && e.message) || String(e);
 

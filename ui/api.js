@@ -28,3 +28,59 @@ window.authcert.ask = function ask(dialog) {
   }, { once: true });
   dialog.showModal();
 };
+// One step at a time, per screen: the steps made with one `once` share a
+// flag, so a second click while one runs (a dialog open, Rust at work) is
+// ignored; a double click never does a thing twice.
+window.authcert.oneAtATime = function oneAtATime() {
+  let busy = false;
+  return (step) => async (...args) => {
+    if (busy) return;
+    busy = true;
+    try {
+      await step(...args);
+    } finally {
+      busy = false;
+    }
+  };
+};
+// A text to copy, as Rust wrote it: a heading (an open section, or a
+// details the admin opens), a note, the code in a box that scrolls, and a
+// Copy button that asks Rust to copy it (`copy`) and says the outcome.
+window.authcert.snippet = function snippet({ open, id, codeId, title, note, code, copy }) {
+  const section = document.createElement(open ? 'section' : 'details');
+  section.className = 'snippet';
+  if (id) section.id = id;
+  const heading = document.createElement(open ? 'h3' : 'summary');
+  heading.textContent = title;
+  section.append(heading);
+  if (note) {
+    const p = document.createElement('p');
+    p.className = 'note';
+    p.textContent = note;
+    section.append(p);
+  }
+  if (code) {
+    const pre = document.createElement('pre');
+    if (codeId) pre.id = codeId;
+    pre.tabIndex = 0;
+    pre.textContent = code;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'copy-snippet';
+    button.textContent = 'Copy';
+    button.setAttribute('aria-label', 'Copy: ' + title);
+    const status = document.createElement('span');
+    status.className = 'status';
+    status.setAttribute('role', 'status');
+    button.addEventListener('click', async () => {
+      try {
+        await copy();
+        status.textContent = 'Copied.';
+      } catch (e) {
+        status.textContent = (e && e.message) || String(e);
+      }
+    });
+    section.append(pre, button, status);
+  }
+  return section;
+};

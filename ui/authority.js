@@ -9,19 +9,8 @@
   const el = (id) => document.getElementById(id);
   const message = (e) => (e && e.message) || String(e);
   let view = null;
-  let busy = false;
   // One step at a time: a double click must not create, export or back up twice.
-  function once(step) {
-    return async (...args) => {
-      if (busy) return;
-      busy = true;
-      try {
-        await step(...args);
-      } finally {
-        busy = false;
-      }
-    };
-  }
+  const once = app.oneAtATime();
 
   function say(text) { el('authority-status').textContent = text; }
 
@@ -51,36 +40,13 @@
   }
 
   function renderSettings(settings) {
-    el('authority-settings').replaceChildren(...settings.map((s) => {
-      const section = document.createElement('details');
-      section.className = 'snippet';
-      const summary = document.createElement('summary');
-      summary.textContent = s.server;
-      const note = document.createElement('p');
-      note.className = 'note';
-      note.textContent = s.note;
-      const pre = document.createElement('pre');
-      pre.tabIndex = 0;
-      pre.textContent = s.text;
-      const copy = document.createElement('button');
-      copy.type = 'button';
-      copy.className = 'copy-snippet';
-      copy.textContent = 'Copy';
-      copy.setAttribute('aria-label', 'Copy the settings for ' + s.server);
-      const status = document.createElement('span');
-      status.className = 'status';
-      status.setAttribute('role', 'status');
-      copy.addEventListener('click', async () => {
-        try {
-          await app.invoke('authority_copy_setting', { server: s.server });
-          status.textContent = 'Copied.';
-        } catch (e) {
-          status.textContent = message(e);
-        }
-      });
-      section.append(summary, note, pre, copy, status);
-      return section;
-    }));
+    el('authority-settings').replaceChildren(...settings.map((s) => app.snippet({
+      open: false,
+      title: s.server,
+      note: s.note,
+      code: s.text,
+      copy: () => app.invoke('authority_copy_setting', { server: s.server }),
+    })));
   }
 
   function render(v) {

@@ -120,44 +120,15 @@
     const box = el('howto');
     // The password setup comes first and stays open; each client is a
     // section the admin opens, so the page is a list of names, not a wall.
-    box.replaceChildren(...snippets.map((s, i) => {
-      const section = document.createElement(i === 0 ? 'section' : 'details');
-      section.className = 'snippet';
-      section.id = 'howto-' + s.id;
-      const h = document.createElement(i === 0 ? 'h3' : 'summary');
-      h.textContent = s.title;
-      section.append(h);
-      if (s.note) {
-        const note = document.createElement('p');
-        note.className = 'note';
-        note.textContent = s.note;
-        section.append(note);
-      }
-      if (s.code) {
-        const pre = document.createElement('pre');
-        pre.id = 'snippet-' + s.id;
-        pre.tabIndex = 0;
-        pre.textContent = s.code;
-        const copy = document.createElement('button');
-        copy.type = 'button';
-        copy.className = 'copy-snippet';
-        copy.textContent = 'Copy';
-        copy.setAttribute('aria-label', 'Copy: ' + s.title);
-        const status = document.createElement('span');
-        status.className = 'status';
-        status.setAttribute('role', 'status');
-        copy.addEventListener('click', async () => {
-          try {
-            await app.invoke('copy_snippet', { id: s.id });
-            status.textContent = 'Copied.';
-          } catch (e) {
-            status.textContent = (e && e.message) || String(e);
-          }
-        });
-        section.append(pre, copy, status);
-      }
-      return section;
-    }));
+    box.replaceChildren(...snippets.map((s, i) => app.snippet({
+      open: i === 0,
+      id: 'howto-' + s.id,
+      codeId: 'snippet-' + s.id,
+      title: s.title,
+      note: s.note,
+      code: s.code,
+      copy: () => app.invoke('copy_snippet', { id: s.id }),
+    })));
   }
 
   function showDone(done) {
