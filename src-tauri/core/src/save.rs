@@ -23,7 +23,7 @@ pub enum SaveError {
     Denied(PathBuf),
     #[error("the disk holding {} is full; free some space or choose another disk.", .0.display())]
     DiskFull(PathBuf),
-    #[error("{} could not be written: {source}", path.display())]
+    #[error("{} could not be written ({source}); choose another folder or disk and try again.", path.display())]
     Io { path: PathBuf, source: io::Error },
     #[error("{} was written but reads back differently; it has been removed. Try again, or choose another disk.", .0.display())]
     ReadBackMismatch(PathBuf),

@@ -51,7 +51,7 @@ pub enum StoreError {
     #[error("The list of certificates ({}) was written by a newer AuthCert (format {found}); update AuthCert to use it. Nothing was changed.", .path.display())]
     NewerFormat { path: PathBuf, found: u32 },
     #[error(
-        "No certificate with this fingerprint is in the list (it may have been removed meanwhile)."
+        "No certificate with this fingerprint is in the list (it may have been removed meanwhile, in another window or by the command line). Go back to the list and open it again."
     )]
     NotFound,
     #[error("A certificate named “{0}” was added to the list meanwhile (by another AuthCert window or the command line); names are compared ignoring case. This one was not kept: make a new one with another nickname.")]
