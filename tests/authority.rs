@@ -464,6 +464,21 @@ fn a_backup_restores_on_a_fresh_computer_and_keeps_signing() {
     // Another computer: a fresh data folder and a fresh keyring.
     let bus = Bus::start("authority-backup-b", Keyring::Unlocked);
     let data = dir.join("data-b");
+    // Without --password-stdin the password is empty: the message says how
+    // to give it.
+    let r = run(
+        &bus,
+        dir,
+        &data,
+        &["authority", "restore", backup.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("give it on standard input with --password-stdin"),
+        "{}",
+        r.stderr
+    );
     let mut cmd = authcert_cmd(
         dir,
         &[

@@ -224,6 +224,14 @@ fn the_issuing_authority_in_the_window() {
     assert_eq!(refused["field"], "saved");
     app.screenshot("7-backup");
     app.click("#backup-saved");
+    // A cancelled save dialog keeps the backup waiting.
+    app.answer_dialog("cancel");
+    app.click("#backup-save");
+    shows(&app, "backup-status", "It is still here");
+    assert_eq!(
+        app.js("return document.getElementById('backup-dialog').open"),
+        json!(true)
+    );
     let backup = files.join("backup.p12");
     app.answer_dialog(backup.to_str().unwrap());
     app.click("#backup-save");
