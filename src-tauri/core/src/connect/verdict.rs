@@ -82,7 +82,7 @@ impl ServerFacts {
                     issuer: cert.issuer().to_string(),
                     not_after: not_after.map(|t| t.to_string()).unwrap_or_default(),
                     expires: not_after
-                        .map(|t| crate::overview::local_time(t, &jiff::tz::TimeZone::system()))
+                        .map(|t| crate::overview::local_time(t, &crate::platform::zone::system()))
                         .unwrap_or_default(),
                     sha256,
                 }

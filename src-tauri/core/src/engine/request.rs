@@ -30,7 +30,7 @@ impl Clock {
     pub fn system() -> Self {
         Clock {
             now: Timestamp::now(),
-            zone: TimeZone::try_system().unwrap_or(TimeZone::UTC),
+            zone: crate::platform::zone::system(),
         }
     }
 

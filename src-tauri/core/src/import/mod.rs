@@ -9,7 +9,6 @@ pub mod read;
 
 use std::path::Path;
 
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 pub use certificate::Candidate;
@@ -189,7 +188,7 @@ pub fn add(
         }
         _ => None,
     };
-    let zone = TimeZone::system();
+    let clock = crate::engine::Clock::system();
     let shown = std::fs::canonicalize(adding.path).unwrap_or_else(|_| adding.path.to_path_buf());
     let record = Record {
         sha256_fingerprint: c.sha256_fingerprint.clone(),
@@ -199,8 +198,8 @@ pub fn add(
         sha1_thumbprint: c.sha1_thumbprint.clone(),
         not_before: c.not_before,
         not_after: c.not_after,
-        zone: crate::engine::Clock::system().zone_name(),
-        not_after_local: crate::overview::local_time(c.not_after, &zone),
+        zone: clock.zone_name(),
+        not_after_local: crate::overview::local_time(c.not_after, &clock.zone),
         key_type: c.closest_key,
         signature_hash: c.closest_hash,
         encryption: adding.inspected.encryption,

@@ -4,6 +4,7 @@
 //!
 //! - [`keychain_store`]: which keychain keyring-core talks to;
 //! - [`files`]: new files only their owner can read, and durable renames;
+//! - [`zone`]: the admin's time zone, read without listing every zone;
 //!
 //! File names are deliberately not here: a `.p12` is mailed and copied to
 //! other systems, so filename.rs avoids what any of them reserves, everywhere.
@@ -14,3 +15,4 @@
 
 pub mod files;
 pub mod keychain_store;
+pub mod zone;
