@@ -247,8 +247,13 @@ fn main() {
                     "--out",
                 ])
                 .arg(&out)
-                // A list of its own, not the admin's.
-                .env("AUTHCERT_DATA_DIR", dir.join("data"))
+                // A list of its own, not the admin's, one per key type: each
+                // row's processes meet a list of the same length (0 to runs
+                // records), however many runs the rows before it made.
+                .env(
+                    "AUTHCERT_DATA_DIR",
+                    dir.join(format!("data-{}", key.token())),
+                )
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .status()
