@@ -1,6 +1,11 @@
 'use strict';
 // The only door to Rust. Errors arrive as { field, message, errors, cancelled }.
 window.authcert = window.authcert || {};
+// Windows and macOS: the system's own fonts (style.css); elsewhere the
+// generic ones, which WebKitGTK finds fastest.
+if (/Windows|Macintosh/.test(navigator.userAgent)) {
+  document.documentElement.classList.add('native-fonts');
+}
 window.authcert.invoke = function invoke(command, args) {
   return window.__TAURI__.core.invoke(command, args || {});
 };
