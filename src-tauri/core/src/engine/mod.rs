@@ -210,6 +210,21 @@ mod tests {
         )
         .unwrap_err();
         assert!(reid.to_string().contains("local key id"), "{reid}");
+        let chain = [("Authority", cb.as_slice())];
+        let unchained = pkcs12::check(
+            &a.p12,
+            &a.password,
+            pkcs12::Naming {
+                chain: &chain,
+                ..na
+            },
+            ca,
+        )
+        .unwrap_err();
+        assert!(
+            unchained.to_string().contains("other certificates"),
+            "{unchained}"
+        );
         let mut damaged = a.p12.to_vec();
         let mid = damaged.len() / 2;
         damaged[mid] ^= 0x55;
@@ -243,6 +258,59 @@ mod tests {
                 assert_eq!(key_id.as_deref(), Some(id.as_ref()), "{encryption}");
             }
             assert_eq!(opened.certificates[0].value, issued.facts.certificate_der);
+        }
+    }
+
+    /// The self-check opens new files with p12-keystore only: AuthCert's own
+    /// reader (the importer's) must open every kind the writer makes, with
+    /// an authority's certificate after the certificate's own too.
+    #[test]
+    fn authcerts_own_reader_opens_every_kind_of_file_it_writes() {
+        let other = issue(&request("ecdsa-p256", "aes-256"), &clock()).unwrap();
+        let chain_cert = other.facts.certificate_der.clone();
+        for key in ["ecdsa-p256", "ecdsa-p384", "rsa-2048"] {
+            for encryption in ["aes-256", "3des"] {
+                let req = request(key, encryption);
+                let key_pair = certificate::generate_key(req.signing()).unwrap();
+                let made =
+                    certificate::make(&req, key_pair, clock().now, &clock().zone, None).unwrap();
+                let pw = Password::generate().unwrap();
+                let mut id = Vec::new();
+                let chain = [("Authority", chain_cert.as_slice())];
+                for with_chain in [false, true] {
+                    let n = pkcs12::Naming {
+                        chain: if with_chain { &chain } else { &[] },
+                        ..naming("Engine test", &made.cert_der, &mut id)
+                    };
+                    let p12 = pkcs12::pack(
+                        made.key.serialized_der(),
+                        &made.cert_der,
+                        n,
+                        req.encryption(),
+                        &pw,
+                    )
+                    .unwrap();
+                    pkcs12::check(&p12, &pw, n, &made.cert_der).unwrap();
+                    let opened =
+                        pkcs12::read::open(&p12, pw.expose(), &pkcs12::read::Limits::default())
+                            .unwrap_or_else(|e| panic!("{key} {encryption}: {e}"));
+                    let what = format!("{key} {encryption} chain {with_chain}");
+                    assert_eq!(opened.keys.len(), 1, "{what}");
+                    assert_eq!(*opened.keys[0].value, *made.key.serialized_der(), "{what}");
+                    let mut certs: Vec<&[u8]> = opened
+                        .certificates
+                        .iter()
+                        .map(|c| c.value.as_slice())
+                        .collect();
+                    let mut expected = vec![made.cert_der.as_slice()];
+                    if with_chain {
+                        expected.push(&chain_cert);
+                    }
+                    certs.sort();
+                    expected.sort();
+                    assert_eq!(certs, expected, "{what}");
+                }
+            }
         }
     }
 
