@@ -17,7 +17,7 @@ ran=0
 
 if [ -d "$snapshot/crates" ]; then
   notes="$(dirname "$snapshot")/ADVISORY-DB.md"
-  date=$(sed -n 's/^- Commit date: \([0-9T:+-]*\).*/\1/p' "$notes" 2>/dev/null | head -n 1)
+  date=$(sed -n 's/^- Commit date: \([0-9T:+-]*\).*/\1/p;T;q' "$notes" 2>/dev/null)
   [ -n "$date" ] || { echo "advisories: no commit date in $notes; cannot tell the snapshot's age" >&2; exit 1; }
   dbs="$root/target/advisory-snapshot"
   # The folder name cargo-deny derives from the database URL in deny.toml.

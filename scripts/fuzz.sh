@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 seconds="${AUTHCERT_FUZZ_SECONDS:-60}"
-if ! rustup toolchain list | grep -q '^nightly'; then
+if ! grep -q '^nightly' <<<"$(rustup toolchain list)"; then
   # Where rustup reaches its servers (GitHub's runners); not on machines
   # that reach only the package registries, which come with a nightly.
   rustup toolchain install nightly --profile minimal >&2 || {

@@ -10,7 +10,7 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
 fail() { echo "test-install: $*" >&2; exit 1; }
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+version=$(sed -n 's/^version = "\(.*\)"/\1/p;T;q' Cargo.toml)
 
 mapfile -t built < <(scripts/packages.sh deb rpm)
 deb=$(printf '%s\n' "${built[@]}" | awk '/\.deb /{print $1}')
@@ -22,16 +22,23 @@ printf '%s\n' "${built[@]}"
 # The packages: names, version, contents, dependencies, desktop entry.
 [ "$(basename "$deb")" = "AuthCert_${version}_amd64.deb" ] || fail "unexpected .deb name $deb"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail ".deb version"
-dpkg-deb -f "$deb" Depends | grep -q libwebkit2gtk-4.1-0 || fail ".deb does not depend on WebKitGTK"
+# Every check reads a command's whole output first and then greps it: under
+# pipefail, `cmd | grep -q` fails when grep stops at the first match and cmd
+# gets SIGPIPE (tests/scripts.rs refuses that pattern in every script).
+depends=$(dpkg-deb -f "$deb" Depends) || fail "dpkg-deb cannot read $deb"
+grep -q libwebkit2gtk-4.1-0 <<<"$depends" || fail ".deb does not depend on WebKitGTK"
 [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -c md5sums)" -eq 1 ] || fail ".deb has no md5sums"
+deb_files=$(dpkg-deb -c "$deb" | awk '{print $6}') || fail "dpkg-deb cannot list $deb"
 for f in ./usr/bin/authcert ./usr/bin/authcert-app ./usr/share/applications/AuthCert.desktop \
          ./usr/share/icons/hicolor/128x128/apps/authcert-app.png; do
-  dpkg-deb -c "$deb" | awk '{print $6}' | grep -qx "$f" || fail ".deb lacks $f"
+  grep -qx "$f" <<<"$deb_files" || fail ".deb lacks $f"
 done
 [ "$(rpm -qp --qf '%{VERSION}' "$rpm" 2>/dev/null)" = "$version" ] || fail ".rpm version"
-rpm -qpl "$rpm" 2>/dev/null | grep -qx /usr/bin/authcert || fail ".rpm lacks /usr/bin/authcert"
-rpm -qpl "$rpm" 2>/dev/null | grep -qx /usr/bin/authcert-app || fail ".rpm lacks /usr/bin/authcert-app"
-rpm -qpR "$rpm" 2>/dev/null | grep -q "^libwebkit2gtk-4.1.so" || fail ".rpm does not require WebKitGTK"
+rpm_files=$(rpm -qpl "$rpm" 2>/dev/null) || fail "rpm cannot list $rpm"
+grep -qx /usr/bin/authcert <<<"$rpm_files" || fail ".rpm lacks /usr/bin/authcert"
+grep -qx /usr/bin/authcert-app <<<"$rpm_files" || fail ".rpm lacks /usr/bin/authcert-app"
+rpm_requires=$(rpm -qpR "$rpm" 2>/dev/null) || fail "rpm cannot read $rpm"
+grep -q "^libwebkit2gtk-4.1.so" <<<"$rpm_requires" || fail ".rpm does not require WebKitGTK"
 
 work=$(mktemp -d)
 app=""
@@ -47,18 +54,20 @@ trap cleanup EXIT
 mkdir "$work/download"
 cp "$deb" "$work/download/"
 (cd "$work/download" && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "./$(basename "$deb")" >&2)
-dpkg-query -W -f='${Status} ${Version}\n' auth-cert | grep -qx "install ok installed $version" \
-  || fail "auth-cert is not installed"
+installed=$(dpkg-query -W -f='${Status} ${Version}\n' auth-cert) || fail "auth-cert is not installed"
+grep -qx "install ok installed $version" <<<"$installed" || fail "auth-cert is not installed"
 desktop-file-validate /usr/share/applications/AuthCert.desktop || fail "desktop entry is not valid"
 [ "$(command -v authcert)" = /usr/bin/authcert ] || fail "authcert is not on the path"
-/usr/bin/authcert --version 2>&1 | grep -qx "authcert $version" || fail "authcert --version"
+[ "$(/usr/bin/authcert --version 2>&1)" = "authcert $version" ] || fail "authcert --version"
 # Two programs: the window for the desktop entry, and a command line that
 # loads no part of the window (no WebKit, no GTK).
 grep -qx 'Exec=authcert-app' /usr/share/applications/AuthCert.desktop || fail "the desktop entry does not start authcert-app"
-if ldd /usr/bin/authcert | grep -Eq 'webkit|gtk|gdk|glib|javascriptcore'; then
-  fail "the command line links the window's libraries: $(ldd /usr/bin/authcert)"
+cli_libs=$(ldd /usr/bin/authcert) || fail "ldd cannot read /usr/bin/authcert"
+if grep -Eq 'webkit|gtk|gdk|glib|javascriptcore' <<<"$cli_libs"; then
+  fail "the command line links the window's libraries: $cli_libs"
 fi
-ldd /usr/bin/authcert-app | grep -q libwebkit2gtk-4.1 || fail "authcert-app does not link WebKitGTK"
+app_libs=$(ldd /usr/bin/authcert-app) || fail "ldd cannot read /usr/bin/authcert-app"
+grep -q libwebkit2gtk-4.1 <<<"$app_libs" || fail "authcert-app does not link WebKitGTK"
 
 # The installed command line makes a file OpenSSL opens with the password.
 export AUTHCERT_DATA_DIR="$work/data" HOME="$work/home"
@@ -66,7 +75,8 @@ mkdir -p "$HOME"
 password=$(/usr/bin/authcert generate --nickname "Installed check" --end-date "$(date -d '+30 days' +%F)" \
   --out "$work/installed.p12")
 openssl pkcs12 -in "$work/installed.p12" -noout -passin "pass:$password" || fail "the .p12 does not open"
-/usr/bin/authcert list --json | grep -q '"Installed check"' || fail "authcert list does not show it"
+listed=$(/usr/bin/authcert list --json) || fail "authcert list failed"
+grep -q '"Installed check"' <<<"$listed" || fail "authcert list does not show it"
 
 # The installed app opens its window.
 Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$work/display" 2>/dev/null &
