@@ -4,9 +4,22 @@
 #   scripts/deps.sh bundle also what building the .deb and .rpm needs
 #   scripts/deps.sh test   also the third-party tools the tests check files
 #                          and packages with
+#   scripts/deps.sh windows  the Windows cross build and Wine (scripts/windows.sh)
+#   scripts/deps.sh macos    the macOS lint's C compiler, zig (scripts/macos.sh)
 set -euo pipefail
 
 want=(build-essential pkg-config libwebkit2gtk-4.1-dev curl)
+if [ "${1:-app}" = windows ] || [ "${1:-app}" = macos ]; then
+  # Debian's own Rust (rustc-web) ships the standard library's source where
+  # -Zbuild-std looks, which rustup cannot add here (FIELD-NOTES: Windows
+  # from Linux); its clippy lints with the same compiler.
+  want+=(rustc-web cargo-web rust-web-src libstd-rust-web-dev rust-web-clippy)
+fi
+if [ "${1:-app}" = windows ]; then
+  # mingw-w64 links the .exe files and builds aws-lc's C, NASM its assembly;
+  # Wine 8 runs the command line and the unit tests.
+  want+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nasm wine64)
+fi
 if [ "${1:-app}" = bundle ] || [ "${1:-app}" = test ]; then
   # The Tauri CLI comes from npm (prebuilt; it packs the .deb itself).
   command -v npx >/dev/null 2>&1 || want+=(nodejs npm)
@@ -24,7 +37,7 @@ fi
 
 missing=()
 for p in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = 'install ok installed' ] || missing+=("$p")
 done
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -40,13 +53,21 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
+if [ "${1:-app}" = macos ] && [ "$(python3 -m ziglang version 2>/dev/null)" != 0.17.1 ]; then
+  # zig compiles the C of aws-lc-sys and objc2 for macOS without Apple's SDK
+  # (a check links nothing): PyPI's ziglang, pinned.
+  echo "Installing zig 0.17.1 (PyPI's ziglang) for the macOS lint" >&2
+  python3 -m pip install --quiet 'ziglang==0.17.1' >&2 \
+    || python3 -m pip install --quiet --break-system-packages 'ziglang==0.17.1' >&2
+fi
+
 if [ "${1:-app}" = test ]; then
   if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
     echo "Installing tauri-driver (WebDriver for the app's window)" >&2
     cargo install tauri-driver --locked --version '^2' >&2
   fi
   # 0.20: its advisory database's age is really checked (0.18 never did).
-  if ! cargo deny --version 2>/dev/null | grep -q '^cargo-deny 0\.20\.'; then
+  if ! grep -q '^cargo-deny 0\.20\.' <<<"$(cargo deny --version 2>/dev/null)"; then
     echo "Installing cargo-deny 0.20 (supply-chain and vulnerability checks)" >&2
     cargo install cargo-deny --locked --version '^0.20' >&2
   fi

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check and test of AuthCert, installing what is missing first.
+# Runs every check and test of AuthCert, installing what is missing first:
+# Linux, then the Windows build (linted, built, run under Wine) and the
+# macOS build (linted), from this machine.
 # The last step installs the .deb it builds (apt-get, sudo when not root)
 # and removes it again.
 set -euo pipefail
@@ -17,6 +19,10 @@ echo "== known vulnerabilities (RustSec): the snapshot, and the live database wh
 scripts/advisories.sh
 echo "== cargo test, every crate (the core's and the command line's own tests too; with the end-to-end tests' hooks)" >&2
 cargo test --locked --workspace --exclude bare-window --all-targets --features test-hooks
+echo "== Windows: linted, built, unit tests and the command-line suites under Wine (scripts/windows.sh)" >&2
+scripts/windows.sh
+echo "== macOS: linted (scripts/macos.sh)" >&2
+scripts/macos.sh
 echo "== the importer's fuzz target, from the committed seed corpus (a finding fails the run)" >&2
 AUTHCERT_FUZZ_SECONDS="${AUTHCERT_FUZZ_SECONDS:-60}" scripts/fuzz.sh
 echo "== shellcheck scripts/ and the workflow lint (yamllint, actionlint, zizmor)" >&2

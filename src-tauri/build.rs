@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "remove",
     "settings",
     "set_reminder_days",
+    "dismiss_list_notice",
     "test_pending",
     "test_listed",
     "cancel_test",

@@ -3,7 +3,6 @@
 mod common;
 
 use std::fs;
-use std::process::Stdio;
 
 use common::*;
 
@@ -86,7 +85,7 @@ fn generate_prints_only_the_password_and_saves_an_owner_only_file() {
 
     let file = dir.join("billing.p12");
     #[cfg(unix)]
-    {
+    if !skip_on_windows(WINE_MODES) {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(
             fs::metadata(&file).unwrap().permissions().mode() & 0o777,
@@ -312,7 +311,7 @@ fn a_password_that_cannot_be_printed_removes_the_file_and_exits_1() {
             "x.p12",
         ],
     )
-    .stdout(Stdio::from(full))
+    .stdout(std::process::Stdio::from(full))
     .output()
     .unwrap();
     let r = run_output(out);
@@ -422,6 +421,7 @@ fn password_and_key_do_not_leak() {
         [
             data.join("certificates.json"),
             data.join("certificates.lock"),
+            data.join("certificates.lock.holder"),
             out_file.clone()
         ],
         "the run leaves the file and the list, nothing else"
@@ -450,6 +450,163 @@ fn password_and_key_do_not_leak() {
             !contains(&data, b"PRIVATE KEY"),
             "PEM key in {}",
             f.display()
+        );
+    }
+}
+
+/// Names Windows refuses are refused on Windows before any key is made,
+/// naming `--out` and the rule; nothing is written (a path to `NUL` would
+/// have discarded the file, one ending in a dot would have dropped it).
+#[test]
+fn on_windows_names_windows_refuses_are_refused() {
+    if !windows() {
+        return; // Linux takes these names; the unit tests cover the rule.
+    }
+    let dir = scratch("cli-windows-names");
+    let end = days_from_today(30);
+    for (name, words) in [
+        ("NUL.p12", "keeps for a device (NUL)"),
+        ("con", "keeps for a device (CON)"),
+        ("COM1.p12", "keeps for a device (COM1)"),
+        ("LPT1.p12", "keeps for a device (LPT1)"),
+        ("Payments.p12.", "ends in a dot or a space"),
+        ("Payments.p12 ", "ends in a dot or a space"),
+        ("a<b.p12", "“<”"),
+        ("a|b.p12", "“|”"),
+        ("a?.p12", "“?”"),
+        ("a*.p12", "“*”"),
+    ] {
+        let r = authcert(
+            &dir,
+            &[
+                "generate",
+                "--nickname",
+                "Names",
+                "--end-date",
+                &end,
+                "--out",
+                name,
+            ],
+        );
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("--out:") && r.stderr.contains(words),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty());
+    }
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 0, "nothing written");
+}
+
+/// Paths read as the admin types them: no `\\?\` in what is printed or
+/// listed, and a list written by an earlier Windows build with such paths
+/// is shown plainly.
+#[test]
+fn on_windows_paths_read_plainly() {
+    if !windows() {
+        return; // Linux paths have no such prefix.
+    }
+    let dir = scratch("cli-windows-paths");
+    let end = days_from_today(30);
+    let r = authcert(
+        &dir,
+        &[
+            "generate",
+            "--nickname",
+            "Plain",
+            "--end-date",
+            &end,
+            "--out",
+            "plain.p12",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let saved = shown(&fs::canonicalize(dir.join("plain.p12")).unwrap());
+    assert!(r.stderr.contains(&format!("Saved {saved}")), "{}", r.stderr);
+    assert!(!r.stderr.contains(r"\\?\"), "{}", r.stderr);
+    let list = data_dir_for(&dir).join("certificates.json");
+    let mut value: serde_json::Value = serde_json::from_slice(&fs::read(&list).unwrap()).unwrap();
+    assert_eq!(value["certificates"][0]["file"], saved.as_str());
+    // What an earlier build wrote.
+    value["certificates"][0]["file"] = format!(r"\\?\{saved}").into();
+    fs::write(&list, serde_json::to_vec(&value).unwrap()).unwrap();
+    let r = authcert(&dir, &["list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&saved) && !r.stdout.contains(r"\\?\"),
+        "{}",
+        r.stdout
+    );
+    let r = authcert(&dir, &["list", "--json"]);
+    assert!(!r.stdout.contains(r"\\\\?\\"), "{}", r.stdout);
+}
+
+/// The time zone is named as on Linux, by its IANA name: from TZ, and on
+/// Windows from the system's own zone (here Wine's, set from the host's
+/// TZ, with TZ itself hidden from the program).
+#[test]
+fn the_time_zone_is_named_by_its_iana_name() {
+    let dir = scratch("cli-zone");
+    let end = days_from_today(30);
+    let r = authcert_cmd(
+        &dir,
+        &[
+            "generate",
+            "--nickname",
+            "Zone",
+            "--end-date",
+            &end,
+            "--out",
+            "zone.p12",
+        ],
+    )
+    .env("TZ", "Asia/Tokyo")
+    .output()
+    .map(run_output)
+    .unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("{end} 23:59:59 JST (Asia/Tokyo;")),
+        "{}",
+        r.stderr
+    );
+    if !windows() {
+        return;
+    }
+    // Windows: no TZ for the program; the zone is the system's. Wine takes
+    // it from the host (Tokyo Standard Time, which CLDR maps back to
+    // Asia/Tokyo; Wine's choice for some other zones is another zone with
+    // the same rules).
+    for (host, iana) in [
+        ("Asia/Tokyo", "Asia/Tokyo"),
+        ("America/New_York", "America/New_York"),
+    ] {
+        let exe = std::env::var("AUTHCERT_WINDOWS_EXE").unwrap();
+        let out = format!("zone-{}.p12", iana.replace('/', "-"));
+        let line = format!(
+            "set TZ=&& Z:{} generate --nickname Zone-{} --end-date {end} --out {out}",
+            exe.replace('/', "\\"),
+            iana.replace('/', "-")
+        );
+        let r = std::process::Command::new(
+            std::env::var("AUTHCERT_WINE").unwrap_or_else(|_| "/usr/lib/wine/wine64".into()),
+        )
+        .args(["cmd", "/c", &line])
+        .current_dir(&dir)
+        .env("TZ", host)
+        .env("WINEDEBUG", "-all")
+        .env("AUTHCERT_DATA_DIR", data_dir_for(&dir))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map(run_output)
+        .unwrap();
+        assert_eq!(r.code, 0, "{host}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("({iana};")),
+            "{host}: {}",
+            r.stderr
         );
     }
 }

@@ -193,10 +193,7 @@ open("key-only.pem", "wb").write(key.private_bytes(serialization.Encoding.PEM,
     assert_eq!(openssl["keyType"], "rsa-2048");
     assert_eq!(
         openssl["file"],
-        std::fs::canonicalize(dir.join("default.p12"))
-            .unwrap()
-            .to_str()
-            .unwrap()
+        common::shown(&std::fs::canonicalize(dir.join("default.p12")).unwrap())
     );
     assert!(
         openssl["added"]["protection"]
@@ -463,4 +460,159 @@ fn add_refuses_what_the_admin_can_fix_naming_the_option() {
     }
     assert!(listed(dir).is_empty());
     let _: PathBuf = dir.to_path_buf();
+}
+
+/// DER, by hand: enough to build the hostile PKCS#12 files below.
+mod der_bytes {
+    fn len(n: usize) -> Vec<u8> {
+        match n {
+            0..=0x7f => vec![n as u8],
+            0x80..=0xff => vec![0x81, n as u8],
+            0x100..=0xffff => vec![0x82, (n >> 8) as u8, n as u8],
+            _ => vec![0x83, (n >> 16) as u8, (n >> 8) as u8, n as u8],
+        }
+    }
+    pub fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        out.extend(len(body.len()));
+        out.extend_from_slice(body);
+        out
+    }
+    pub fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+        tlv(0x30, &parts.concat())
+    }
+    pub fn oid(dotted: &str) -> Vec<u8> {
+        let n: Vec<u64> = dotted.split('.').map(|p| p.parse().unwrap()).collect();
+        let mut body = vec![(n[0] * 40 + n[1]) as u8];
+        for &v in &n[2..] {
+            let mut groups = vec![(v & 0x7f) as u8];
+            let mut v = v >> 7;
+            while v > 0 {
+                groups.push(0x80 | (v & 0x7f) as u8);
+                v >>= 7;
+            }
+            groups.reverse();
+            body.extend(groups);
+        }
+        tlv(0x06, &body)
+    }
+    pub fn int(v: u32) -> Vec<u8> {
+        let mut b = v.to_be_bytes().to_vec();
+        while b.len() > 1 && b[0] == 0 && b[1] & 0x80 == 0 {
+            b.remove(0);
+        }
+        if b[0] & 0x80 != 0 {
+            b.insert(0, 0);
+        }
+        tlv(0x02, &b)
+    }
+    pub fn octets(b: &[u8]) -> Vec<u8> {
+        tlv(0x04, b)
+    }
+    /// [n] EXPLICIT (constructed, context-specific).
+    pub fn explicit(n: u8, inner: &[u8]) -> Vec<u8> {
+        tlv(0xa0 | n, inner)
+    }
+
+    /// An encrypted part claiming PBES2 with PBKDF2-HMAC-SHA256 at
+    /// `iterations` and AES-256-CBC, over bytes that decrypt to nothing.
+    pub fn costly_part(iterations: u32) -> Vec<u8> {
+        let kdf = seq(&[
+            oid("1.2.840.113549.1.5.12"),
+            seq(&[
+                octets(&[7; 16]),
+                int(iterations),
+                seq(&[oid("1.2.840.113549.2.9"), tlv(0x05, &[])]),
+            ]),
+        ]);
+        let scheme = seq(&[oid("2.16.840.1.101.3.4.1.42"), octets(&[9; 16])]);
+        let alg = seq(&[oid("1.2.840.113549.1.5.13"), seq(&[kdf, scheme])]);
+        let content_info = seq(&[oid("1.2.840.113549.1.7.1"), alg, tlv(0x80, &[0; 32])]);
+        let encrypted_data = seq(&[int(0), content_info]);
+        seq(&[oid("1.2.840.113549.1.7.6"), explicit(0, &encrypted_data)])
+    }
+
+    /// A PFX of `parts`, without a MAC.
+    pub fn pfx(parts: &[Vec<u8>]) -> Vec<u8> {
+        let safe = seq(parts);
+        seq(&[
+            int(3),
+            seq(&[oid("1.2.840.113549.1.7.1"), explicit(0, &octets(&safe))]),
+        ])
+    }
+}
+
+/// Hundreds of parts, each within the per-derivation limit, would keep the
+/// reader busy for minutes with the right password (the normal case of an
+/// import): refused from their count and cost before any work is done.
+#[test]
+fn a_file_that_asks_for_minutes_of_work_is_refused_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let many = dir.join("many-parts.p12");
+    std::fs::write(
+        &many,
+        der_bytes::pfx(&vec![der_bytes::costly_part(1_000_000); 400]),
+    )
+    .unwrap();
+    let costly = dir.join("costly.p12");
+    std::fs::write(
+        &costly,
+        der_bytes::pfx(&vec![der_bytes::costly_part(1_000_000); 8]),
+    )
+    .unwrap();
+    for (file, words) in [
+        (&many, "more than 16 parts"),
+        (&costly, "rounds of key derivation in all"),
+    ] {
+        let r = add(dir, &[file.to_str().unwrap()], Some("any password"));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(words), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("--password-stdin") || r.stderr.contains("FILE"),
+            "names the input: {}",
+            r.stderr
+        );
+    }
+    assert!(listed(dir).is_empty());
+}
+
+/// A .p12 with no MAC and nothing encrypted opens with any password: the
+/// preview says it is not protected.
+#[test]
+fn a_file_without_password_protection_is_said_to_be_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    sh(
+        dir,
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=Open \
+           -addext extendedKeyUsage=clientAuth -days 30 -keyout k.pem -out c.pem 2>/dev/null
+         openssl pkcs12 -export -in c.pem -inkey k.pem -keypbe NONE -certpbe NONE -nomac \
+           -passout pass: -out open.p12",
+    );
+    let r = add(dir, &[&path(dir, "open.p12")], Some("anything at all"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not protected by a password")
+            && r.stderr.contains("opens with any password"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A FIFO where a file is expected is refused at once, never read from
+/// (which would wait for a writer forever): the file is opened once,
+/// without waiting, and its handle checked.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    if common::skip_on_windows("a FIFO at a file path is a Unix thing; Wine's open of one fails as any unreadable file does") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    sh(dir, "mkfifo pipe.p12");
+    let r = add(dir, &[&path(dir, "pipe.p12")], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not a file"), "{}", r.stderr);
 }

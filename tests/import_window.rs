@@ -134,7 +134,7 @@ fn add_existing_certificates_in_the_window() {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert_eq!(dom(&app, "#list-problem"), "");
+    assert_eq!(dom(&app, "#list-problem-text"), "");
     app.wait_screen("screen-add");
     assert_eq!(dom(&app, "#add-file"), "console.p12");
     assert_eq!(app.js("return document.activeElement.id"), "add-password");

@@ -105,3 +105,29 @@ fn the_check_knows_the_trap_from_safe_forms() {
         assert!(!pipes_into_an_early_exit(good), "{good}");
     }
 }
+
+/// The release builds Windows with the MSVC target and the test run lints
+/// and runs the GNU one: the same code as long as none of AuthCert's own
+/// code depends on the target's C runtime.
+#[test]
+fn no_code_of_ours_depends_on_the_windows_c_runtime() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("src-tauri"), root.join("tests")];
+    let mut found = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                if !path.ends_with("target") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|x| x == "rs" || x == "toml") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                if text.contains(&["target", "_env"].concat()) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
+}

@@ -103,7 +103,8 @@
       if (!(e && e.cancelled)) {
         await app.home.open();
         el('list-problem').hidden = false;
-        el('list-problem').textContent = message(e);
+        el('list-problem-text').textContent = message(e);
+        el('list-problem-dismiss').hidden = true;
       }
       return;
     }
@@ -132,7 +133,8 @@
       const view = await app.invoke('add_open', { password: typed });
       showPreview(view.preview);
     } catch (e) {
-      showError(e);
+      // The admin left while it was opening: nothing to show.
+      if (!(e && e.cancelled)) showError(e);
     }
   });
 

@@ -137,8 +137,9 @@
     const password = field.value;
     field.value = '';
     try {
-      render(await app.invoke('authority_restore', { password }));
-      say('Restored. Revocations are not part of a backup: revoke again here what was revoked on the other computer.');
+      const restored = await app.invoke('authority_restore', { password });
+      render(restored);
+      say(restored.restoredText);
       el('authority-title').focus();
     } catch (e) {
       showError(e);
@@ -230,13 +231,17 @@
   el('authority-remove').addEventListener('click', () => {
     el('authority-remove-title').textContent = 'Remove the issuing authority “' + view.name + '”?';
     el('authority-remove-text').textContent = view.removeText;
+    el('authority-remove-forget-text').textContent = view.forgetText;
+    el('authority-remove-forget').checked = false;
     el('authority-remove-error').textContent = '';
     app.ask(removeDialog);
   });
   el('authority-remove-cancel').addEventListener('click', () => removeDialog.close());
   el('authority-remove-confirm').addEventListener('click', once(async () => {
     try {
-      render(await app.invoke('authority_remove'));
+      render(await app.invoke('authority_remove', {
+        forgetRevocations: el('authority-remove-forget').checked,
+      }));
       removeDialog.close();
       say('The authority was removed.');
       el('authority-title').focus();

@@ -84,7 +84,8 @@
       view = { certificates: [], reminder: null, zoneText: '', problem: (e && e.message) || String(e) };
     }
     el('list-problem').hidden = !view.problem;
-    el('list-problem').textContent = view.problem || '';
+    el('list-problem-text').textContent = view.problem || '';
+    el('list-problem-dismiss').hidden = !view.dismissable;
     reminder(view);
     const any = view.certificates.length > 0;
     el('empty').hidden = any;
@@ -96,6 +97,17 @@
   }
 
   el('create').addEventListener('click', () => app.form.reset());
+
+  // A damaged list is said until the admin has read it.
+  el('list-problem-dismiss').addEventListener('click', async () => {
+    try {
+      await app.invoke('dismiss_list_notice');
+    } catch (e) {
+      el('list-problem-text').textContent = (e && e.message) || String(e);
+      return;
+    }
+    await open();
+  });
 
   // Settings: the reminder window.
   const dialog = el('settings-dialog');

@@ -22,9 +22,18 @@ use super::listing::ListState;
 use super::shell::{blocking, bool_of, password_of};
 
 /// The file being added: its path, what it holds once opened, and the
-/// .p12 password typed for it (wiped when the adding ends).
+/// .p12 password typed for it (wiped when the adding ends). Each start or
+/// end of an adding counts up `generation`, so that an open still running
+/// when the admin leaves (a file can ask for seconds of key derivation)
+/// records nothing and says it was cancelled.
 #[derive(Default)]
-pub struct AddState(Mutex<Option<Session>>);
+pub struct AddState(Mutex<AddingNow>);
+
+#[derive(Default)]
+struct AddingNow {
+    generation: u64,
+    session: Option<Session>,
+}
 
 #[derive(Clone)]
 struct Session {
@@ -34,13 +43,34 @@ struct Session {
 }
 
 impl AddState {
-    fn lock(&self) -> MutexGuard<'_, Option<Session>> {
+    fn lock(&self) -> MutexGuard<'_, AddingNow> {
         // Only whole values are assigned under this lock.
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Ends whatever adding there was (its password is wiped).
+    fn end(&self) {
+        let mut held = self.lock();
+        held.generation += 1;
+        held.session = None;
+    }
+
+    fn generation(&self) -> u64 {
+        self.lock().generation
+    }
+
+    /// Records `session` unless the adding ended since `generation`.
+    fn record(&self, generation: u64, session: Session) -> Result<(), AppError> {
+        let mut held = self.lock();
+        if held.generation != generation {
+            return Err(AppError::AddCancelled);
+        }
+        held.session = Some(session);
+        Ok(())
+    }
+
     fn session(&self) -> Result<Session, AppError> {
-        self.lock().clone().ok_or(AppError::input(
+        self.lock().session.clone().ok_or(AppError::input(
             "file",
             "File: choose a certificate file first (Add existing certificate…).",
         ))
@@ -76,7 +106,8 @@ pub async fn add_pick<R: Runtime>(
     list: State<'_, ListState>,
     adding: State<'_, AddState>,
 ) -> Result<AddView, AppError> {
-    *adding.lock() = None;
+    adding.end();
+    let generation = adding.generation();
     let path = blocking("opening the dialog", move || {
         dialog::open_path(
             &window,
@@ -104,11 +135,14 @@ pub async fn add_pick<R: Runtime>(
         Some(i) => Some(preview_of(&list, i)?),
         None => None,
     };
-    *adding.lock() = Some(Session {
-        path,
-        inspected: inspected.clone(),
-        password: None,
-    });
+    adding.record(
+        generation,
+        Session {
+            path,
+            inspected: inspected.clone(),
+            password: None,
+        },
+    )?;
     Ok(AddView {
         file_name,
         needs_password: inspected.is_none(),
@@ -125,6 +159,7 @@ pub async fn add_open(
 ) -> Result<AddView, AppError> {
     let password =
         password_of(password, "Password")?.ok_or(AppError::Import(ImportError::PasswordNeeded))?;
+    let generation = adding.generation();
     let session = adding.session()?;
     let path = session.path.clone();
     let typed = password.clone();
@@ -139,11 +174,14 @@ pub async fn add_open(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    *adding.lock() = Some(Session {
-        inspected: Some(inspected),
-        password: Some(password),
-        ..session
-    });
+    adding.record(
+        generation,
+        Session {
+            inspected: Some(inspected),
+            password: Some(password),
+            ..session
+        },
+    )?;
     Ok(AddView {
         file_name,
         needs_password: false,
@@ -213,14 +251,15 @@ pub async fn add_confirm(
         )?)
     })
     .await?;
-    *adding.lock() = None;
+    adding.end();
     Ok(record.sha256_fingerprint)
 }
 
-/// Ends an adding without adding: the typed password is wiped.
+/// Ends an adding without adding: the typed password is wiped, and an open
+/// still running records nothing.
 #[tauri::command]
 pub async fn add_cancel(adding: State<'_, AddState>) -> Result<(), AppError> {
-    *adding.lock() = None;
+    adding.end();
     Ok(())
 }
 

@@ -305,12 +305,23 @@ pub async fn authority_restore(
     Ok(view)
 }
 
-/// Removes the authority (asked first in the page).
+/// Removes the authority (asked first in the page); its revocations are
+/// kept unless the admin ticked to forget them.
 #[tauri::command]
-pub async fn authority_remove(list: State<'_, ListState>) -> Result<View, AppError> {
+pub async fn authority_remove(
+    forget_revocations: Option<Value>,
+    list: State<'_, ListState>,
+) -> Result<View, AppError> {
+    // Left out: kept, the safe side.
+    let forget = forget_revocations.unwrap_or(Value::Null);
+    let on_remove = if bool_of(forget, "forgetRevocations", "Forget its revocations")? {
+        authority::OnRemove::ForgetRevocations
+    } else {
+        authority::OnRemove::KeepRevocations
+    };
     let store = list.store()?;
     blocking("removing the authority", move || {
-        authority::remove(&store, &Keychains::System)?;
+        authority::remove(&store, &Keychains::System, on_remove)?;
         Ok(View::of(
             None,
             store.settings().reminder_days,
@@ -335,7 +346,12 @@ pub async fn revoke(
     let store = list.store()?;
     blocking("revoking the certificate", move || {
         let clock = Clock::system();
-        authority::revoke(&store, &id, reason, &clock)?;
+        authority::revoke(
+            &store,
+            &authority::Revoking::Listed(id.clone()),
+            reason,
+            &clock,
+        )?;
         let found = authority::load(&store)?;
         Ok(Details::of(
             store.get(&id)?,

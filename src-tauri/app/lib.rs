@@ -63,6 +63,7 @@ pub fn run() -> Result<(), tauri::Error> {
             listing::remove,
             listing::settings,
             listing::set_reminder_days,
+            listing::dismiss_list_notice,
             testing::test_pending,
             testing::test_listed,
             testing::cancel_test,

@@ -4,7 +4,6 @@
 //! error.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -25,8 +24,6 @@ use super::shell::{blocking, bool_of, export_public, id_of};
 /// what this run has to tell about it.
 pub struct ListState {
     store: Result<Store, String>,
-    /// A damaged list moved aside during this run: shown until the app closes.
-    notice: Mutex<Option<String>>,
     /// The start-up notification is sent once, by the first `home`.
     notified: AtomicBool,
 }
@@ -35,7 +32,6 @@ impl ListState {
     pub fn open() -> ListState {
         ListState {
             store: Store::open_default().map_err(|e| e.to_string()),
-            notice: Mutex::new(None),
             notified: AtomicBool::new(false),
         }
     }
@@ -50,16 +46,6 @@ impl ListState {
             .clone()
             .map_err(|e| AppError::Store(StoreError::Unavailable(e)))
     }
-
-    fn remember_notice(&self, notice: Option<String>) {
-        if let (Some(text), Ok(mut held)) = (notice, self.notice.lock()) {
-            *held = Some(text);
-        }
-    }
-
-    fn notice(&self) -> Option<String> {
-        self.notice.lock().ok().and_then(|n| n.clone())
-    }
 }
 
 /// Home, and a problem with the list when there is one.
@@ -68,8 +54,10 @@ impl ListState {
 pub struct HomeView {
     #[serde(flatten)]
     home: Home,
-    /// A damaged list that was moved aside, or a list that cannot be read.
+    /// A damaged list that was kept aside, or a list that cannot be read.
     problem: Option<String>,
+    /// The problem is damage found earlier: the admin may dismiss it.
+    dismissable: bool,
 }
 
 /// The list, soonest expiry first, with each certificate's status. The first
@@ -83,28 +71,21 @@ pub async fn home<R: Runtime>(
     // Home means the form is closed: its spare keys are wiped.
     pending.spares().clear();
     let store = list.store()?;
-    let (records, days, problem, authority) = blocking("reading the list", move || {
+    let (notice, days, records, authority) = blocking("reading the list", move || {
         let days = store.settings().reminder_days;
         // A damaged authority file is said on the authority's screen.
         let authority = authority::load(&store).ok().flatten();
         Ok(match store.load() {
-            Ok(loaded) => (
-                loaded.records,
-                days,
-                Ok(loaded.damaged.map(|d| d.message())),
-                authority,
-            ),
+            Ok(loaded) => (loaded.notice(), days, Ok(loaded.records), authority),
             // The window still opens: the problem is shown on Home.
-            Err(e) => (Vec::new(), days, Err(e.to_string()), authority),
+            Err(e) => (None, days, Err(e.to_string()), authority),
         })
     })
     .await?;
-    let problem = match problem {
-        Ok(notice) => {
-            list.remember_notice(notice);
-            list.notice()
-        }
-        Err(e) => Some(e),
+    let dismissable = notice.is_some();
+    let (records, problem) = match records {
+        Ok(records) => (records, notice),
+        Err(e) => (Vec::new(), Some(e)),
     };
     let list_path = list.store()?.list_path().display().to_string();
     let home = Home::of(
@@ -115,7 +96,8 @@ pub async fn home<R: Runtime>(
         list_path,
     );
     if !list.notified.swap(true, Ordering::SeqCst) {
-        let body = [&home.reminder, &home.authority_reminder]
+        let damage = problem.clone().filter(|_| dismissable);
+        let body = [&home.reminder, &home.authority_reminder, &damage]
             .into_iter()
             .flatten()
             .cloned()
@@ -128,14 +110,32 @@ pub async fn home<R: Runtime>(
                 .builder()
                 .title(if home.reminder.is_some() {
                     "AuthCert: certificates to replace"
-                } else {
+                } else if home.authority_reminder.is_some() {
                     "AuthCert: the issuing authority needs you"
+                } else {
+                    "AuthCert: the list of certificates was damaged"
                 })
                 .body(&body)
                 .show();
         }
     }
-    Ok(HomeView { home, problem })
+    Ok(HomeView {
+        home,
+        problem,
+        dismissable,
+    })
+}
+
+/// The admin has read the notice about a damaged list: it is not said
+/// again (the copy kept aside stays).
+#[tauri::command]
+pub async fn dismiss_list_notice(list: State<'_, ListState>) -> Result<(), AppError> {
+    let store = list.store()?;
+    blocking(
+        "dismissing the notice",
+        move || Ok(store.dismiss_notices()?),
+    )
+    .await
 }
 
 #[tauri::command]

@@ -7,7 +7,45 @@ use std::process::{Command, Output, Stdio};
 use jiff::civil::Date;
 use jiff::ToSpan;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_authcert");
+/// The `authcert` the suites run: the one cargo built, or the program that
+/// AUTHCERT_TEST_BIN names (scripts/windows.sh: authcert.exe under Wine,
+/// through tests/support/wine/authcert).
+pub fn bin() -> PathBuf {
+    std::env::var_os("AUTHCERT_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_authcert")))
+}
+
+/// Whether the binary under test is the Windows build (under Wine).
+pub fn windows() -> bool {
+    std::env::var("AUTHCERT_TEST_TARGET").as_deref() == Ok("windows")
+}
+
+/// A test that cannot run against the Windows build under Wine says why
+/// and stops (the README lists them): true when it should stop.
+pub fn skip_on_windows(why: &str) -> bool {
+    if windows() {
+        eprintln!("skipped under Wine: {why}");
+    }
+    windows()
+}
+
+/// Why Unix modes are not checked under Wine: a file the Windows build
+/// makes there gets the mode Wine maps its access list to, which says
+/// nothing of what Windows does; the access list itself is checked by the
+/// core's unit test under Wine (platform::files).
+pub const WINE_MODES: &str =
+    "Unix modes of files made under Wine are Wine's mapping of the access list (checked by the core's unit test instead)";
+
+/// A path as the binary under test shows it: on Windows under Wine the
+/// Unix path is on drive Z:, written with backslashes.
+pub fn shown(path: &Path) -> String {
+    if windows() && path.is_absolute() {
+        format!("Z:{}", path.display()).replace('/', "\\")
+    } else {
+        path.display().to_string()
+    }
+}
 
 pub struct Run {
     pub code: i32,
@@ -38,7 +76,7 @@ pub fn data_dir_for(cwd: &Path) -> PathBuf {
 }
 
 pub fn authcert_cmd(cwd: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
+    let mut c = Command::new(bin());
     c.args(args)
         .current_dir(cwd)
         .env("AUTHCERT_DATA_DIR", data_dir_for(cwd))

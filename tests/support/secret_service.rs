@@ -1,5 +1,13 @@
 //! A private D-Bus session for tests, with or without a real Secret Service
 //! (GNOME Keyring), so that keychain tests never touch the user's keyring.
+//!
+//! When the suites test the Windows build under Wine (scripts/windows.sh),
+//! the keychain is Wine's Credential Manager instead, kept in the prefix's
+//! registry: each "bus" is then a Wine prefix of its own (its registry
+//! files, the test prefix's drive C shared), so tests see only their own
+//! entries, read with tests/support/wine/credread.c. A Credential Manager
+//! that is missing or locked cannot be made under Wine: tests that need one
+//! skip themselves there (`common::skip_on_windows`).
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
@@ -8,10 +16,20 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub struct Bus {
-    daemon: Child,
+    daemon: Option<Child>,
     keyring: Option<Child>,
     pub address: String,
     pub dir: PathBuf,
+    /// Under Wine: this bus's own prefix (its Credential Manager).
+    wine_prefix: Option<PathBuf>,
+}
+
+fn windows() -> bool {
+    std::env::var("AUTHCERT_TEST_TARGET").as_deref() == Ok("windows")
+}
+
+fn wine() -> String {
+    std::env::var("AUTHCERT_WINE").unwrap_or_else(|_| "/usr/lib/wine/wine64".into())
 }
 
 pub enum Keyring {
@@ -31,6 +49,9 @@ impl Bus {
         let _ = std::fs::remove_dir_all(&dir);
         for sub in ["run", "data", "home"] {
             std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        if windows() {
+            return Bus::wine(dir, keyring);
         }
         #[cfg(unix)]
         {
@@ -73,10 +94,11 @@ impl Bus {
             .read_line(&mut address)
             .unwrap();
         let mut bus = Bus {
-            daemon,
+            daemon: Some(daemon),
             keyring: None,
             address: address.trim().to_string(),
             dir,
+            wine_prefix: None,
         };
         match keyring {
             Keyring::None => {}
@@ -86,8 +108,61 @@ impl Bus {
         bus
     }
 
+    /// A Wine prefix of its own for this bus: the test prefix's registry
+    /// files copied (the Credential Manager lives in user.reg), its drive C
+    /// shared through a link.
+    fn wine(dir: PathBuf, keyring: Keyring) -> Bus {
+        assert!(
+            matches!(keyring, Keyring::Unlocked),
+            "a missing or locked Credential Manager cannot be made under Wine: skip this test there"
+        );
+        let template = PathBuf::from(
+            std::env::var_os("WINEPREFIX").expect("scripts/windows.sh sets WINEPREFIX"),
+        );
+        let prefix = dir.join("wine-prefix");
+        std::fs::create_dir_all(prefix.join("dosdevices")).unwrap();
+        for name in ["system.reg", "user.reg", "userdef.reg", ".update-timestamp"] {
+            if template.join(name).exists() {
+                std::fs::copy(template.join(name), prefix.join(name)).unwrap();
+            }
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            symlink(template.join("drive_c"), prefix.join("drive_c")).unwrap();
+            symlink("../drive_c", prefix.join("dosdevices/c:")).unwrap();
+            symlink("/", prefix.join("dosdevices/z:")).unwrap();
+        }
+        // One wineserver for the bus's life (stopped on drop), not one
+        // started anew whenever the last went idle; and the prefix's
+        // services started now, by a process whose output goes nowhere:
+        // started by a test's first command, they would keep its output
+        // pipe open, and the test would wait on it.
+        let quiet = |c: &mut Command| {
+            c.env("WINEPREFIX", &prefix)
+                .env("WINEDEBUG", "-all")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("wine runs")
+        };
+        quiet(Command::new("/usr/lib/wine/wineserver").arg("-p"));
+        quiet(Command::new(wine()).args(["cmd", "/c", "exit"]));
+        Bus {
+            daemon: None,
+            keyring: None,
+            address: String::new(),
+            dir,
+            wine_prefix: Some(prefix),
+        }
+    }
+
     /// Environment for a process that should use this bus.
     pub fn env(&self) -> Vec<(&'static str, String)> {
+        if let Some(prefix) = &self.wine_prefix {
+            return vec![("WINEPREFIX", prefix.display().to_string())];
+        }
         vec![
             ("DBUS_SESSION_BUS_ADDRESS", self.address.clone()),
             (
@@ -154,8 +229,54 @@ impl Bus {
             .expect("secret-tool runs")
     }
 
+    /// Under Wine: (account, secret as text, length) of each AuthCert
+    /// credential, from credread.exe.
+    fn credentials(&self) -> Vec<(String, String, usize)> {
+        let prefix = self.wine_prefix.as_ref().expect("a Wine bus");
+        let tools = std::env::var_os("AUTHCERT_WINE_TOOLS").expect("scripts/windows.sh sets it");
+        let out = Command::new(wine())
+            .arg(Path::new(&tools).join("credread.exe"))
+            .env("WINEPREFIX", prefix)
+            .env("WINEDEBUG", "-all")
+            .output()
+            .expect("wine runs credread.exe");
+        assert!(out.status.success(), "credread.exe: {out:?}");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| {
+                let mut parts = l.splitn(3, '\t');
+                Some((
+                    parts.next()?.to_string(),
+                    parts.next()?.to_string(),
+                    parts.next()?.trim().parse().ok()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// The length in bytes of the secret stored under `account` (Windows
+    /// caps a credential's secret at 2 560 bytes).
+    pub fn secret_len(&self, account: &str) -> Option<usize> {
+        if self.wine_prefix.is_some() {
+            return self
+                .credentials()
+                .into_iter()
+                .find(|(a, _, _)| a == account)
+                .map(|(_, _, len)| len);
+        }
+        let out = self.secret_tool(&["lookup", "service", "AuthCert", "username", account]);
+        out.status.success().then_some(out.stdout.len())
+    }
+
     /// The password stored under `account`, as secret-tool reads it.
     pub fn lookup(&self, account: &str) -> Option<String> {
+        if self.wine_prefix.is_some() {
+            return self
+                .credentials()
+                .into_iter()
+                .find(|(a, _, _)| a == account)
+                .map(|(_, secret, _)| secret);
+        }
         let out = self.secret_tool(&["lookup", "service", "AuthCert", "username", account]);
         out.status
             .success()
@@ -164,6 +285,13 @@ impl Bus {
 
     /// Every AuthCert entry: (account, password), from `secret-tool search`.
     pub fn entries(&self) -> Vec<(String, String)> {
+        if self.wine_prefix.is_some() {
+            return self
+                .credentials()
+                .into_iter()
+                .map(|(a, secret, _)| (a, secret))
+                .collect();
+        }
         let out = self.secret_tool(&["search", "--all", "--unlock", "service", "AuthCert"]);
         let text = format!(
             "{}{}",
@@ -187,6 +315,9 @@ impl Bus {
     /// Every AuthCert entry's account, whatever its secret (an authority's
     /// key is binary, which `entries` cannot show as text).
     pub fn accounts(&self) -> Vec<String> {
+        if self.wine_prefix.is_some() {
+            return self.credentials().into_iter().map(|(a, _, _)| a).collect();
+        }
         let out = self.secret_tool(&["search", "--all", "--unlock", "service", "AuthCert"]);
         let text = format!(
             "{}{}",
@@ -226,7 +357,16 @@ impl Drop for Bus {
             let _ = k.kill();
             let _ = k.wait();
         }
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
+        if let Some(d) = &mut self.daemon {
+            let _ = d.kill();
+            let _ = d.wait();
+        }
+        if let Some(prefix) = &self.wine_prefix {
+            // This prefix's own wineserver.
+            let _ = Command::new("/usr/lib/wine/wineserver")
+                .arg("-k")
+                .env("WINEPREFIX", prefix)
+                .status();
+        }
     }
 }

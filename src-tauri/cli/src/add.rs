@@ -209,7 +209,7 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
             let _ = writeln!(
                 stdout,
                 "Added “{}”: {} — expires {} — SHA-256 {}{}",
-                record.nickname,
+                authcert_core::text::shown(&record.nickname),
                 record.subject,
                 record.not_after_local,
                 record.sha256_fingerprint,

@@ -25,17 +25,22 @@ Usage:
   authcert authority crl --out FILE.pem        the revocation list for your server
   authcert authority backup --out FILE.p12     password on standard output, once
   authcert authority restore FILE.p12 [--password-stdin]
-  authcert authority remove --yes
+  authcert authority remove --yes [--forget-revocations]
   authcert generate … --signed-by-authority    a certificate it signs
   authcert revoke NICKNAME [--reason REASON]   it no longer vouches for one
+  authcert revoke --serial HEX [--reason …]    one it signed, listed or not
 
 create: --name, the authority's name (the rules of a nickname); --end-date,
 its last day (default {years} years from today, at most {max}).
 crl: the list is valid {crl_days} days; after its next update nginx and Apache
 refuse every client certificate, so export it again before then (AuthCert
 reminds you, like a certificate's expiry).
+backup: the .p12 carries the key and every revocation; restore brings
+them back, and a later revocation list still names every revoked one.
 remove: deletes its key from the keychain; certificates it signed keep
 working until they expire, but none can be signed, replaced or revoked.
+Its revocations stay on this computer, so restoring it later brings them
+back, unless --forget-revocations is given (a backup keeps its own).
 
 Exit status: 0 done, 2 invalid input (the message names the option and the
 rule), 1 any other failure.
@@ -55,6 +60,7 @@ fn code_of(e: &AuthorityError) -> i32 {
         | AuthorityError::Exists(_)
         | AuthorityError::NotSignedHere(_)
         | AuthorityError::AlreadyRevoked(..)
+        | AuthorityError::Expired { .. }
         | AuthorityError::NotABackup(_)
         | AuthorityError::WrongPassword
         | AuthorityError::Save(_) => EXIT_INVALID,
@@ -132,7 +138,7 @@ pub fn run(
         "show" => (&[], &[], 0),
         "export" | "crl" | "backup" => (&["--out"], &[], 0),
         "restore" => (&[], &["--password-stdin"], 1),
-        "remove" => (&[], &["--yes"], 0),
+        "remove" => (&[], &["--yes", "--forget-revocations"], 0),
         "help" | "--help" | "-h" => {
             let _ = write!(stderr, "{}", help());
             return EXIT_OK;
@@ -225,10 +231,20 @@ pub fn run(
             if !o.flag("--yes") {
                 return invalid(stderr, "remove deletes the authority's key for good: no certificate can be signed, replaced or revoked by it afterwards, and a new authority must be given to every server. Make a backup first if you may need it (`authcert authority backup --out FILE.p12`), then add --yes to confirm.");
             }
-            authority::remove(store, &keychains).map(|a| {
+            let on_remove = if o.flag("--forget-revocations") {
+                authority::OnRemove::ForgetRevocations
+            } else {
+                authority::OnRemove::KeepRevocations
+            };
+            authority::remove(store, &keychains, on_remove).map(|a| {
+                let kept = match (on_remove, a.revoked.len()) {
+                    (_, 0) => String::new(),
+                    (authority::OnRemove::KeepRevocations, n) => format!(" Its {n} revocation(s) stay on this computer: restoring it brings them back."),
+                    (authority::OnRemove::ForgetRevocations, n) => format!(" Its {n} revocation(s) were forgotten, as asked; a backup still carries those it was made with."),
+                };
                 let _ = writeln!(
                     stderr,
-                    "Removed the issuing authority “{}” and its key. Certificates it signed keep working until they expire; servers still trust it until you remove it from their settings.",
+                    "Removed the issuing authority “{}” and its key. Certificates it signed keep working until they expire; servers still trust it until you remove it from their settings.{kept}",
                     a.name
                 );
                 EXIT_OK
@@ -316,11 +332,13 @@ fn restore(
             stderr,
             "This backup has a password: give it on standard input with --password-stdin.",
         ),
+        Err(e @ AuthorityError::NotABackup(_)) => invalid(stderr, &format!("FILE: {e}")),
         Ok(a) => {
             let _ = writeln!(
                 stderr,
-                "Restored the issuing authority.\n{}\nRevocations are not part of a backup: revoke again here what was revoked on the other computer.",
-                describe(&a, clock)
+                "Restored the issuing authority.\n{}\n{}",
+                describe(&a, clock),
+                authority::restored_text(&a)
             );
             EXIT_OK
         }

@@ -242,9 +242,13 @@ pub fn run(
         }
     }
     // The password reaches the admin below, on standard output.
+    // Which option's file failed, for the message.
+    let mut option = "--out";
     let saved = pending.confirm_saved(true).and_then(|()| {
         if let Some(pem) = &pem_out {
+            option = "--pem-out";
             pending.save_pem(pem)?;
+            option = "--out";
         }
         pending.save(&out)
     });
@@ -259,7 +263,9 @@ pub fn run(
             };
             let _ = match e {
                 // The window's words ("still here") do not fit a command.
-                LifeError::Save(s) => writeln!(stderr, "authcert: the file was not saved: {s}"),
+                LifeError::Save(s) => {
+                    writeln!(stderr, "authcert: {option}: the file was not saved: {s}")
+                }
                 LifeError::Store(s) => writeln!(
                     stderr,
                     "authcert: {s} The new file has been removed again; nothing was kept."

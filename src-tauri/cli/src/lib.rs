@@ -19,6 +19,7 @@ mod generate;
 mod list;
 mod options;
 mod revoke;
+mod terminal;
 mod test;
 mod window;
 
@@ -31,10 +32,19 @@ pub const EXIT_DUE: i32 = 3;
 /// The program's entry: with no arguments it opens the window, otherwise it
 /// runs the command line and returns its exit code.
 pub fn main(args: &[OsString]) -> i32 {
-    if args.is_empty() {
-        return window::open(&mut std::io::stderr());
+    #[cfg(feature = "test-hooks")]
+    if args.first().is_some_and(|a| a == "--test-hooks-batch") {
+        return batch(&args[1..]);
     }
-    run(args, &mut std::io::stdout(), &mut std::io::stderr())
+    let mut stderr = terminal::Terminal::new(std::io::stderr());
+    if args.is_empty() {
+        return window::open(&mut stderr);
+    }
+    run(
+        args,
+        &mut terminal::Terminal::new(std::io::stdout()),
+        &mut stderr,
+    )
 }
 
 fn usage() -> String {
@@ -66,6 +76,48 @@ The list lives in {list}
             .unwrap_or_else(|e| e.to_string()),
         var = authcert_core::store::DATA_DIR_VAR,
     )
+}
+
+/// Builds with the test hooks only: runs `run` once for each argument list
+/// in the JSON file named (an array of arrays of strings) and prints each
+/// outcome as JSON (`[code, stdout, stderr]`, a panic as code 101). The
+/// hostile-input suite gives the Windows build thousands of argument lists
+/// this way, in one process under Wine, as it gives them to `run` in
+/// process on Linux; a sample also goes through real processes.
+#[cfg(feature = "test-hooks")]
+fn batch(args: &[OsString]) -> i32 {
+    let Some(file) = args.first() else {
+        return EXIT_INVALID;
+    };
+    let Ok(cases) = std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice::<Vec<Vec<String>>>(&b).map_err(|e| e.to_string()))
+    else {
+        return EXIT_INVALID;
+    };
+    let outcomes: Vec<(i32, String, String)> = cases
+        .iter()
+        .map(|case| {
+            let args: Vec<OsString> = case.iter().map(OsString::from).collect();
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run(&args, &mut out, &mut err)
+            }))
+            .unwrap_or(101);
+            (
+                code,
+                String::from_utf8_lossy(&out).into_owned(),
+                String::from_utf8_lossy(&err).into_owned(),
+            )
+        })
+        .collect();
+    match serde_json::to_string(&outcomes) {
+        Ok(json) => {
+            println!("{json}");
+            EXIT_OK
+        }
+        Err(_) => EXIT_FAILURE,
+    }
 }
 
 /// One line of standard input without its line ending (`--password-stdin`),

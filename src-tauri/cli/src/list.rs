@@ -11,6 +11,7 @@ use authcert_core::authority;
 use authcert_core::engine::Choice;
 use authcert_core::overview::{authority_reminder, local_day, local_time};
 use authcert_core::store::{Record, Status, Store, MAX_REMINDER_DAYS};
+use authcert_core::text::shown;
 
 pub fn help() -> String {
     format!(
@@ -19,12 +20,15 @@ pub fn help() -> String {
 
 Usage:
   authcert list [--json] [--expiring-within DAYS]
+  authcert list --dismiss-notice
 
 Options:
   --json                   print JSON (one array of objects) instead of a table
   --expiring-within DAYS   show only certificates that expire within DAYS days
                            (0 to {MAX_REMINDER_DAYS}) or have expired, and exit with status 3
                            if there is any: for a scheduled check
+  --dismiss-notice         stop saying that the list was found damaged (said
+                           on every run until then; the copy kept aside stays)
 
 Exit status: 0 done (and nothing expiring, with --expiring-within),
 3 some certificate expires within DAYS or has expired (or the issuing
@@ -39,6 +43,7 @@ Example (cron, daily): authcert list --expiring-within 30 || mail -s \"Certifica
 #[derive(Debug, Default)]
 struct ListArgs {
     json: bool,
+    dismiss: bool,
     within: Option<u32>,
     help: bool,
 }
@@ -54,6 +59,7 @@ fn parse_args(args: &[String]) -> Result<ListArgs, String> {
         match (name, inline) {
             ("--help" | "-h", None) => parsed.help = true,
             ("--json", None) => parsed.json = true,
+            ("--dismiss-notice", None) => parsed.dismiss = true,
             ("--expiring-within", inline) => {
                 if parsed.within.is_some() {
                     return Err("--expiring-within is given twice; give it once.".into());
@@ -118,6 +124,18 @@ pub fn run(
         let _ = write!(stderr, "{}", help());
         return EXIT_OK;
     }
+    if parsed.dismiss {
+        return match store.dismiss_notices() {
+            Ok(()) => {
+                let _ = writeln!(stderr, "The notice about the damaged list is dismissed; the copy kept aside stays where it is.");
+                EXIT_OK
+            }
+            Err(e) => {
+                let _ = writeln!(stderr, "authcert: {e}");
+                EXIT_FAILURE
+            }
+        };
+    }
     let loaded = match store.load() {
         Ok(l) => l,
         Err(e) => {
@@ -125,8 +143,11 @@ pub fn run(
             return EXIT_FAILURE;
         }
     };
-    if let Some(damaged) = &loaded.damaged {
-        let _ = writeln!(stderr, "authcert: warning: {}", damaged.message());
+    if let Some(notice) = loaded.notice() {
+        let _ = writeln!(
+            stderr,
+            "authcert: warning: {notice} (`authcert list --dismiss-notice` stops this message.)"
+        );
     }
     // With --expiring-within, "due" means within that many days.
     let window = parsed
@@ -139,7 +160,7 @@ pub fn run(
     let revoked = |r: &Record| {
         authority
             .as_ref()
-            .and_then(|a| a.revocation_of(&r.sha256_fingerprint))
+            .and_then(|a| a.revocation_of(r))
             .map(|v| format!("revoked on {}", local_day(v.at, &clock.zone)))
     };
     // A revoked certificate is done with: never due.
@@ -168,6 +189,7 @@ pub fn run(
             })
             .collect();
         serde_json::to_string_pretty(&json)
+            .map(|j| authcert_core::text::json_safe(&j).into_owned())
             .map_err(std::io::Error::other)
             .and_then(|text| writeln!(stdout, "{text}"))
     } else {
@@ -210,13 +232,14 @@ fn write_table(
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|(r, s)| {
+            // The list on disk may have been edited: its text is escaped.
             [
-                r.nickname.clone(),
+                shown(&r.nickname).into_owned(),
                 local_time(r.not_after, zone),
                 revoked(r).unwrap_or_else(|| s.text()),
                 r.key_type.label().to_string(),
                 if r.in_keychain() { "yes" } else { "no" }.to_string(),
-                r.file.clone(),
+                shown(&r.file).into_owned(),
             ]
         })
         .collect();

@@ -223,7 +223,9 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
         }
     }
     if parsed.json {
-        match serde_json::to_string_pretty(&verdict) {
+        match serde_json::to_string_pretty(&verdict)
+            .map(|j| authcert_core::text::json_safe(&j).into_owned())
+        {
             Ok(text) => {
                 let _ = writeln!(stdout, "{text}");
             }
@@ -259,7 +261,7 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
 
 /// The listed record whose file is `path` (when the list can be read).
 fn listed_at(store: &Store, path: &std::path::Path) -> Option<authcert_core::store::Record> {
-    let wanted = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let wanted = authcert_core::platform::files::canonical(path);
     store
         .load()
         .ok()?

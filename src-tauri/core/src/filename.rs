@@ -57,9 +57,82 @@ pub fn suggested(stem: &str, extension: &str) -> String {
     format!("{stem}.{extension}")
 }
 
+/// Why Windows cannot hold a file named `name` (None: it can), in words
+/// that say what to do: the rules `suggested` avoids. A path to a device
+/// name writes to the device (`NUL` discards the file), and Windows drops
+/// a trailing dot or space, so the file would get another name than asked.
+pub fn windows_refuses(name: &str) -> Option<String> {
+    let shown: String = name.chars().take(80).collect();
+    if let Some(c) = name.chars().find(|c| {
+        matches!(c, '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*') || c.is_control()
+    }) {
+        let c = if c.is_control() {
+            format!("a control character (U+{:04X})", u32::from(c))
+        } else {
+            format!("“{c}”")
+        };
+        return Some(format!(
+            "Windows does not allow {c} in a file name; choose another name."
+        ));
+    }
+    if name.ends_with(['.', ' ']) {
+        return Some(format!(
+            "“{shown}” ends in a dot or a space, which Windows drops from file names; choose a name that does not."
+        ));
+    }
+    let device_end = name.find('.').unwrap_or(name.len());
+    let device = name[..device_end].trim_end();
+    if WINDOWS_RESERVED
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(device))
+    {
+        return Some(format!(
+            "“{shown}” is a name Windows keeps for a device ({}), with any extension; choose another name.",
+            device.to_ascii_uppercase()
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::suggested;
+    use super::{suggested, windows_refuses};
+
+    #[test]
+    fn names_windows_refuses_are_said() {
+        for (name, words) in [
+            ("CON", "device (CON)"),
+            ("nul.p12", "device (NUL)"),
+            ("COM1.p12", "device (COM1)"),
+            ("lpt1", "device (LPT1)"),
+            ("Payments.p12.", "ends in a dot"),
+            ("Payments.p12 ", "ends in a dot or a space"),
+            ("a<b.p12", "“<”"),
+            ("a|b.p12", "“|”"),
+            ("a?.p12", "“?”"),
+            ("a*.p12", "“*”"),
+            ("a:b.p12", "“:”"),
+            ("a\"b.p12", "“\"”"),
+            ("a\u{1}.p12", "control character (U+0001)"),
+        ] {
+            let why = windows_refuses(name).unwrap_or_else(|| panic!("{name}"));
+            assert!(why.contains(words), "{name}: {why}");
+        }
+        for name in [
+            "Payments.p12",
+            "CONSOLE.p12",
+            "con-2.p12",
+            "請求.p12",
+            ".hidden.p12",
+        ] {
+            assert_eq!(windows_refuses(name), None, "{name}");
+        }
+        // Every name `suggested` makes is one Windows takes.
+        for stem in ["CON", "nul.txt", "a:b", "trailing. ", "x\u{7}"] {
+            let s = suggested(stem, "p12");
+            assert_eq!(windows_refuses(&s), None, "{stem} → {s}");
+        }
+    }
 
     #[test]
     fn ordinary_nicknames_are_kept() {

@@ -12,7 +12,8 @@
 //! - [`import`]: certificates made elsewhere, read and added to the list;
 //! - [`authority`]: an issuing authority whose key lives in the keychain:
 //!   signing, revocation lists, backup and restore;
-//! - [`keychain`], [`save`], [`filename`], [`platform`]: the system.
+//! - [`keychain`], [`save`], [`filename`], [`platform`]: the system;
+//! - [`text`]: text from a server, a file or the list, made safe to show.
 
 pub mod authority;
 pub mod connect;
@@ -28,4 +29,5 @@ pub mod overview;
 pub mod platform;
 pub mod save;
 pub mod store;
+pub mod text;
 pub mod wipe_alloc;

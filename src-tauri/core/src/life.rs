@@ -167,14 +167,24 @@ struct Begun {
 
 enum State {
     Idle,
-    Generating { abandoned: bool },
+    /// `id` names the one `make` that may end it: a generation discarded
+    /// and finishing late must not touch a newer one's certificate.
+    Generating {
+        id: u64,
+        abandoned: bool,
+    },
     Ready(ReadyCert),
-    Saved { facts: Box<Facts>, saved: Saved },
+    Saved {
+        facts: Box<Facts>,
+        saved: Saved,
+    },
 }
 
 /// The owner of one window's (or one command's) pending certificate.
 pub struct Pending {
     state: Mutex<State>,
+    /// The id of the last generation started.
+    generations: std::sync::atomic::AtomicU64,
     /// Signalled whenever a slow operation ends.
     settled: Condvar,
     spares: Spares,
@@ -187,6 +197,7 @@ impl Pending {
     pub fn new(store: Result<Store, String>, keychains: Keychains, spares: Spares) -> Pending {
         Pending {
             state: Mutex::new(State::Idle),
+            generations: std::sync::atomic::AtomicU64::new(0),
             settled: Condvar::new(),
             spares,
             keychains,
@@ -217,11 +228,12 @@ impl Pending {
     /// The nicknames in the list (read afresh) and the one waiting here.
     fn taken_nicknames(&self) -> Result<(Vec<String>, Option<String>), LifeError> {
         let loaded = self.store()?.load()?;
+        let notice = loaded.notice();
         let mut names: Vec<String> = loaded.records.into_iter().map(|r| r.nickname).collect();
         if let Some(waiting) = self.pending_nickname() {
             names.push(waiting);
         }
-        Ok((names, loaded.damaged.map(|d| d.message())))
+        Ok((names, notice))
     }
 
     fn parse(
@@ -299,7 +311,11 @@ impl Pending {
     pub fn has_pending(&self) -> bool {
         matches!(
             &*self.lock(),
-            State::Ready(_) | State::Generating { abandoned: false }
+            State::Ready(_)
+                | State::Generating {
+                    abandoned: false,
+                    ..
+                }
         )
     }
 
@@ -309,19 +325,28 @@ impl Pending {
         // The list first: its nicknames are taken, and a list that cannot be
         // read stops us before a key is made.
         let (taken, list_notice) = self.taken_nicknames()?;
-        let request = {
+        let (request, id) = {
             let mut state = self.lock();
             match &*state {
-                State::Generating { abandoned: false } => return Err(LifeError::Generating),
+                State::Generating {
+                    abandoned: false, ..
+                } => return Err(LifeError::Generating),
                 State::Ready(_) => return Err(LifeError::Pending),
                 _ => {}
             }
             let request = self.parse(raw, clock, &taken)?;
-            *state = State::Generating { abandoned: false };
-            request
+            let id = self
+                .generations
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
+            *state = State::Generating {
+                id,
+                abandoned: false,
+            };
+            (request, id)
         };
-        let mut guard = Guard::new(self, |state| {
-            if matches!(state, State::Generating { .. }) {
+        let mut guard = Guard::new(self, move |state: &mut State| {
+            if matches!(state, State::Generating { id: mine, .. } if *mine == id) {
                 *state = State::Idle;
             }
         });
@@ -331,14 +356,20 @@ impl Pending {
         let issued = engine::issue_signed(&request, clock, key, signer.as_ref())?;
         // The authority's key is wiped as soon as it has signed.
         drop(signer);
-        let made = self.finish_make(issued, list_notice);
+        let made = self.finish_make(id, issued, list_notice);
         guard.done();
         made
     }
 
-    /// Ends a generation with its certificate, unless it was discarded
-    /// meanwhile (then the certificate is dropped, which wipes it).
-    fn finish_make(&self, issued: Issued, list_notice: Option<String>) -> Result<Made, LifeError> {
+    /// Ends generation `id` with its certificate, unless it was discarded
+    /// meanwhile (then the certificate is dropped, which wipes it, and the
+    /// state is left to whatever came after).
+    fn finish_make(
+        &self,
+        id: u64,
+        issued: Issued,
+        list_notice: Option<String>,
+    ) -> Result<Made, LifeError> {
         let made = Made {
             password: Zeroizing::new(issued.password.expose().to_string()),
             facts: issued.facts.clone(),
@@ -346,9 +377,18 @@ impl Pending {
         };
         {
             let mut state = self.lock();
-            if !matches!(&*state, State::Generating { abandoned: false }) {
-                *state = State::Idle;
-                return Err(LifeError::Discarded);
+            match &*state {
+                State::Generating {
+                    id: current,
+                    abandoned: false,
+                } if *current == id => {}
+                // Discarded while it was made: it ends here.
+                State::Generating { id: current, .. } if *current == id => {
+                    *state = State::Idle;
+                    return Err(LifeError::Discarded);
+                }
+                // A newer certificate (or generation) is not this one's.
+                _ => return Err(LifeError::Discarded),
             }
             *state = State::Ready(ReadyCert {
                 issued: Arc::new(issued),
@@ -479,7 +519,7 @@ impl Pending {
             WriteNewError::Verify(v) => LifeError::SelfCheck(v),
         })?;
         // The path as the admin will look for it later.
-        let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let shown = crate::platform::files::canonical(path);
         let mut record = Record::new(
             &issued.facts,
             &shown,
@@ -499,7 +539,11 @@ impl Pending {
             path: shown,
             pem,
             keychain_account,
-            list_notice: damaged.map(|d| d.message()),
+            list_notice: crate::store::Loaded {
+                records: Vec::new(),
+                damaged,
+            }
+            .notice(),
         };
         {
             let mut state = self.lock();
@@ -559,7 +603,7 @@ impl Pending {
             WriteNewError::Save(s) => LifeError::Save(s),
             WriteNewError::Verify(v) => LifeError::SelfCheck(v),
         })?;
-        let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let shown = crate::platform::files::canonical(path);
         let mut state = self.lock();
         if let Ok(ready) = ready_mut(&mut state) {
             ready.pem = Some(shown.clone());
@@ -635,7 +679,7 @@ impl Pending {
                     State::Ready(ReadyCert { busy: Some(_), .. }) => {
                         state = self.settled.wait(state).unwrap_or_else(|p| p.into_inner());
                     }
-                    State::Generating { abandoned } => {
+                    State::Generating { abandoned, .. } => {
                         *abandoned = true;
                         break None;
                     }
@@ -668,7 +712,9 @@ fn ready_mut(state: &mut State) -> Result<&mut ReadyCert, LifeError> {
         State::Saved { saved, .. } => {
             Err(LifeError::AlreadySaved(saved.path.display().to_string()))
         }
-        State::Generating { abandoned: false } => Err(LifeError::Generating),
+        State::Generating {
+            abandoned: false, ..
+        } => Err(LifeError::Generating),
         State::Generating { .. } | State::Idle => Err(LifeError::Nothing),
     }
 }
@@ -681,13 +727,13 @@ fn clear_busy(state: &mut State) {
 
 /// Undoes an operation's mark on the state unless `done` is called: on an
 /// early return and on a panic alike. Either way, waiters are woken.
-struct Guard<'a> {
+struct Guard<'a, F: FnOnce(&mut State)> {
     pending: &'a Pending,
-    undo: Option<fn(&mut State)>,
+    undo: Option<F>,
 }
 
-impl<'a> Guard<'a> {
-    fn new(pending: &'a Pending, undo: fn(&mut State)) -> Guard<'a> {
+impl<'a, F: FnOnce(&mut State)> Guard<'a, F> {
+    fn new(pending: &'a Pending, undo: F) -> Guard<'a, F> {
         Guard {
             pending,
             undo: Some(undo),
@@ -699,7 +745,7 @@ impl<'a> Guard<'a> {
     }
 }
 
-impl Drop for Guard<'_> {
+impl<F: FnOnce(&mut State)> Drop for Guard<'_, F> {
     fn drop(&mut self) {
         if let Some(undo) = self.undo.take() {
             undo(&mut self.pending.lock());

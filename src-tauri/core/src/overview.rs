@@ -178,7 +178,7 @@ impl Home {
             .into_iter()
             .map(|r| {
                 let status = r.status(clock.now, &clock.zone, reminder_days);
-                let revoked = authority.and_then(|a| a.revocation_of(&r.sha256_fingerprint));
+                let revoked = authority.and_then(|a| a.revocation_of(&r));
                 Row {
                     status_text: match revoked {
                         Some(v) => format!("revoked on {}", local_day(v.at, &clock.zone)),
@@ -276,7 +276,7 @@ impl Details {
     ) -> Details {
         let status = r.status(clock.now, &clock.zone, reminder_days);
         let ours = authority.filter(|a| a.signed(&r));
-        let revoked = ours.and_then(|a| a.revocation_of(&r.sha256_fingerprint));
+        let revoked = ours.and_then(|a| a.revocation_of(&r));
         let revoked_text = revoked.map(|v| {
             format!(
                 "Revoked on {} ({}). Servers that read the authority's newest revocation list refuse it.{}",
@@ -511,6 +511,7 @@ mod tests {
             restored_from: None,
             revoked: Vec::new(),
             last_crl: None,
+            crl_number_floor: None,
         }
     }
 
@@ -542,6 +543,7 @@ mod tests {
             next_update: "2026-12-10T00:00:00Z".parse().unwrap(),
             revoked: 0,
             file: "/tmp/crl.pem".into(),
+            serials: Vec::new(),
         });
         let text = authority_reminder(&a, 30, &clock()).unwrap();
         assert!(text.contains("again before 2026-12-10"), "{text}");
@@ -552,8 +554,8 @@ mod tests {
         assert_eq!(authority_reminder(&a, 30, &clock()), None);
         a.revoked.push(crate::authority::Revoked {
             serial: "01".into(),
-            sha256_fingerprint: "CC".into(),
-            nickname: "Old".into(),
+            sha256_fingerprint: Some("CC".into()),
+            nickname: Some("Old".into()),
             at: clock().now,
             reason: crate::authority::Reason::Superseded,
         });

@@ -1,7 +1,7 @@
 //! Writing a file safely: never over an existing file, never half-written,
 //! owner-only where the system has permissions, and read back before "done".
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -19,6 +19,9 @@ pub enum SaveError {
     NoFolder(PathBuf),
     #[error("{} is not a file name; give the file a name.", .0.display())]
     NotAFileName(PathBuf),
+    /// A name this system cannot hold (platform::files::refused_name).
+    #[error("{0}")]
+    RefusedName(String),
     #[error("AuthCert may not write in {}; choose a folder you can write to.", .0.display())]
     Denied(PathBuf),
     #[error("the disk holding {} is full; free some space or choose another disk.", .0.display())]
@@ -123,6 +126,9 @@ pub fn check_target(path: &Path) -> Result<(&std::ffi::OsStr, PathBuf), SaveErro
         .file_name()
         .filter(|_| !names_folder)
         .ok_or_else(|| SaveError::NotAFileName(path.to_path_buf()))?;
+    if let Some(why) = platform::files::refused_name(name) {
+        return Err(SaveError::RefusedName(why));
+    }
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -147,9 +153,7 @@ pub enum WriteNewError<E> {
 
 /// A new file only its owner can read (see platform::files).
 fn create_owner_only(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    platform::files::owner_only(&mut options).open(path)
+    platform::files::create_owner_only(path, platform::files::Create::New)
 }
 
 /// Gives the temporary file its final name without ever replacing a file:

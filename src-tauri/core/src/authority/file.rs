@@ -9,12 +9,24 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Authority, AuthorityError};
+use super::{Authority, AuthorityError, Kept};
 use crate::store::{atomic, Store};
 
 pub const NAME: &str = "authority.json";
 /// The file's format; a file with a higher number is never touched.
-pub const FORMAT: u32 = 1;
+/// 2: revocations by serial alone (no fingerprint, no nickname), the
+/// serials of the last list, and the number a restore counts on from,
+/// which format 1 would drop.
+pub const FORMAT: u32 = 2;
+/// The revocations of authorities that were removed (`Kept`).
+pub const KEPT_NAME: &str = "revocations.json";
+pub const KEPT_FORMAT: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct KeptFile {
+    format: u32,
+    kept: Vec<Kept>,
+}
 
 #[derive(Serialize, Deserialize)]
 struct AuthorityFile {
@@ -53,7 +65,7 @@ fn read_locked(store: &Store) -> Result<Option<Authority>, AuthorityError> {
             found: v.format,
         }),
         _ => serde_json::from_slice::<AuthorityFile>(&bytes)
-            .map(|f| Some(f.authority))
+            .map(|f| Some(f.authority.plain_paths()))
             .map_err(|e| AuthorityError::Damaged {
                 path,
                 reason: e.to_string(),
@@ -62,7 +74,15 @@ fn read_locked(store: &Store) -> Result<Option<Authority>, AuthorityError> {
 }
 
 fn lock(store: &Store) -> Result<atomic::DirLock, AuthorityError> {
-    atomic::lock(store.dir()).map_err(|e| unwritable(store, e))
+    atomic::lock(store.dir()).map_err(|e| match e {
+        atomic::LockError::Io(e) => unwritable(store, e),
+        atomic::LockError::Held { holder, waited } => {
+            AuthorityError::Store(crate::store::StoreError::Held {
+                holder,
+                seconds: waited.as_secs(),
+            })
+        }
+    })
 }
 
 /// The authority on this computer, if there is one.
@@ -81,6 +101,91 @@ pub fn change<T>(
     let _lock = lock(store)?;
     let now = read_locked(store)?;
     let (next, out) = f(now)?;
+    write_locked(store, next, crash)?;
+    Ok(out)
+}
+
+/// As `change`, with the revocations kept from removed authorities, which
+/// `f` may change too. What is added is written before what is taken away:
+/// a removal writes the kept revocations first, a restore the authority
+/// first, so a crash between the two writes leaves them twice (merged on
+/// the next restore), never nowhere.
+pub fn change_with_kept<T>(
+    store: &Store,
+    f: impl FnOnce(Option<Authority>, &mut Vec<Kept>) -> Result<(Option<Authority>, T), AuthorityError>,
+) -> Result<T, AuthorityError> {
+    let _lock = lock(store)?;
+    let now = read_locked(store)?;
+    let mut kept = read_kept_locked(store)?;
+    let before = kept.clone();
+    let (next, out) = f(now, &mut kept)?;
+    let changed = kept != before;
+    if next.is_none() && changed {
+        write_kept_locked(store, &kept)?;
+        write_locked(store, next, None)?;
+    } else {
+        write_locked(store, next, None)?;
+        if changed {
+            write_kept_locked(store, &kept)?;
+        }
+    }
+    Ok(out)
+}
+
+/// The revocations kept from removed authorities (none when the file is
+/// missing). A damaged file is reported and never replaced.
+pub fn kept(store: &Store) -> Result<Vec<Kept>, AuthorityError> {
+    let _lock = lock(store)?;
+    read_kept_locked(store)
+}
+
+fn read_kept_locked(store: &Store) -> Result<Vec<Kept>, AuthorityError> {
+    let path = store.dir().join(KEPT_NAME);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(AuthorityError::Unreadable { path, source }),
+    };
+    match serde_json::from_slice::<Version>(&bytes) {
+        Ok(v) if v.format > KEPT_FORMAT => Err(AuthorityError::NewerFormat {
+            path,
+            found: v.format,
+        }),
+        _ => serde_json::from_slice::<KeptFile>(&bytes)
+            .map(|f| f.kept)
+            .map_err(|e| AuthorityError::Damaged {
+                path,
+                reason: e.to_string(),
+            }),
+    }
+}
+
+fn write_kept_locked(store: &Store, kept: &[Kept]) -> Result<(), AuthorityError> {
+    let path = store.dir().join(KEPT_NAME);
+    let unwritable = |source| AuthorityError::Unwritable {
+        path: path.clone(),
+        source,
+    };
+    if kept.is_empty() {
+        return match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(unwritable(e)),
+        };
+    }
+    let file = KeptFile {
+        format: KEPT_FORMAT,
+        kept: kept.to_vec(),
+    };
+    let bytes = serde_json::to_vec_pretty(&file).map_err(|e| unwritable(e.into()))?;
+    atomic::replace(store.dir(), KEPT_NAME, &bytes).map_err(unwritable)
+}
+
+fn write_locked(
+    store: &Store,
+    next: Option<Authority>,
+    crash: Option<atomic::Step>,
+) -> Result<(), AuthorityError> {
     match next {
         Some(authority) => {
             let file = AuthorityFile {
@@ -98,5 +203,5 @@ pub fn change<T>(
             Err(e) => return Err(unwritable(store, e)),
         },
     }
-    Ok(out)
+    Ok(())
 }

@@ -6,12 +6,16 @@
 //! keychain as a binary secret (no keychain, no authority), is read only to
 //! sign, and is wiped after. `authority.json` beside the list holds its
 //! public certificate, its keychain account and its revocations (`file`).
-//! A backup is a `.p12` under a new one-time password.
+//! A backup is a `.p12` under a new one-time password, carrying the
+//! revocations as a signed revocation list (`revocations`).
 
 pub mod file;
 pub mod profile;
+pub mod revocations;
 pub mod server;
 pub mod view;
+
+pub use revocations::{Kept, Reason, Revoked};
 
 use std::path::{Path, PathBuf};
 
@@ -44,92 +48,6 @@ pub const CRL_DAYS: i64 = 180;
 /// nickname cannot contain a colon, so the two never clash.
 pub const ACCOUNT_PREFIX: &str = "Authority: ";
 
-/// Why a revoked certificate was revoked (RFC 5280 reason codes an admin
-/// can tell apart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Reason {
-    #[default]
-    Unspecified,
-    KeyCompromise,
-    Superseded,
-    CessationOfOperation,
-    AffiliationChanged,
-}
-
-impl Reason {
-    pub const ALL: [Reason; 5] = [
-        Reason::Unspecified,
-        Reason::KeyCompromise,
-        Reason::Superseded,
-        Reason::CessationOfOperation,
-        Reason::AffiliationChanged,
-    ];
-
-    pub fn token(self) -> &'static str {
-        match self {
-            Reason::Unspecified => "unspecified",
-            Reason::KeyCompromise => "key-compromise",
-            Reason::Superseded => "superseded",
-            Reason::CessationOfOperation => "cessation-of-operation",
-            Reason::AffiliationChanged => "affiliation-changed",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Reason::Unspecified => "No reason given",
-            Reason::KeyCompromise => "Its file or password may have been exposed",
-            Reason::Superseded => "It was replaced by a new certificate",
-            Reason::CessationOfOperation => "The integration is no longer used",
-            Reason::AffiliationChanged => "It now belongs to someone else",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Reason, FieldError> {
-        let wanted = raw.trim().to_ascii_lowercase();
-        if wanted.is_empty() {
-            return Ok(Reason::Unspecified);
-        }
-        Reason::ALL
-            .into_iter()
-            .find(|r| r.token() == wanted)
-            .ok_or_else(|| {
-                let tokens: Vec<&str> = Reason::ALL.iter().map(|r| r.token()).collect();
-                FieldError::new(
-                    Field::RevocationReason,
-                    format!(
-                        "“{}” is not one of the reasons; choose one of: {}.",
-                        raw.trim().chars().take(40).collect::<String>(),
-                        tokens.join(", ")
-                    ),
-                )
-            })
-    }
-}
-
-/// A certificate the authority no longer vouches for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Revoked {
-    /// Upper-case hex bytes joined by colons, as in the list.
-    pub serial: String,
-    pub sha256_fingerprint: String,
-    pub nickname: String,
-    pub at: Timestamp,
-    pub reason: Reason,
-}
-
-impl Revoked {
-    pub fn serial_bytes(&self) -> Result<Vec<u8>, IssueError> {
-        self.serial
-            .split(':')
-            .map(|b| u8::from_str_radix(b, 16))
-            .collect::<Result<Vec<u8>, _>>()
-            .map_err(|_| IssueError::Authority(format!("serial “{}” is damaged", self.serial)))
-    }
-}
-
 /// The last revocation list made, for the reminders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -140,6 +58,9 @@ pub struct CrlMade {
     /// Revocations it lists (a later revocation makes it out of date).
     pub revoked: usize,
     pub file: String,
+    /// The serials it listed: no later list may leave one out.
+    #[serde(default)]
+    pub serials: Vec<String>,
 }
 
 /// The authority on this computer: public facts only.
@@ -163,9 +84,24 @@ pub struct Authority {
     pub revoked: Vec<Revoked>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_crl: Option<CrlMade>,
+    /// The number of the last revocation list made before this computer
+    /// had it (a backup's, or one kept from before a removal): the next
+    /// list counts on from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crl_number_floor: Option<u64>,
 }
 
 impl Authority {
+    /// Paths as the admin reads them (see `Record::plain_paths`).
+    pub(crate) fn plain_paths(mut self) -> Authority {
+        use crate::platform::files::plain;
+        self.restored_from = self.restored_from.as_deref().map(plain);
+        if let Some(crl) = &mut self.last_crl {
+            crl.file = plain(&crl.file);
+        }
+        self
+    }
+
     pub fn certificate_der(&self) -> Result<Vec<u8>, AuthorityError> {
         pem::parse(&self.certificate_pem)
             .ok()
@@ -192,10 +128,40 @@ impl Authority {
             .is_some_and(|s| s.sha256_fingerprint == self.sha256_fingerprint)
     }
 
-    pub fn revocation_of(&self, fingerprint: &str) -> Option<&Revoked> {
-        self.revoked
-            .iter()
-            .find(|r| r.sha256_fingerprint == fingerprint)
+    /// The revocation of a listed certificate: by its fingerprint, or by
+    /// its serial when this authority signed it (revoked by serial).
+    pub fn revocation_of(&self, record: &Record) -> Option<&Revoked> {
+        let signed = self.signed(record);
+        self.revoked.iter().find(|r| {
+            r.sha256_fingerprint.as_deref() == Some(record.sha256_fingerprint.as_str())
+                || (signed && r.serial == record.serial)
+        })
+    }
+
+    /// Whether this authority signed the certificate `der`: its issuer is
+    /// the authority's subject and its signature verifies with the
+    /// authority's key (for files made elsewhere and added).
+    pub fn issued(&self, der: &[u8]) -> bool {
+        let Ok(own) = self.certificate_der() else {
+            return false;
+        };
+        let (Ok((_, ca)), Ok((_, cert))) = (
+            x509_parser::parse_x509_certificate(&own),
+            x509_parser::parse_x509_certificate(der),
+        ) else {
+            return false;
+        };
+        cert.issuer().as_raw() == ca.subject().as_raw()
+            && !cert.is_ca()
+            && cert.verify_signature(Some(ca.public_key())).is_ok()
+    }
+
+    /// The number the next revocation list must exceed.
+    fn last_crl_number(&self) -> u64 {
+        self.last_crl
+            .as_ref()
+            .map_or(0, |c| c.number)
+            .max(self.crl_number_floor.unwrap_or(0))
     }
 
     /// Whether the last revocation list exported misses a revocation.
@@ -224,8 +190,14 @@ pub enum AuthorityError {
     Issue(#[from] IssueError),
     #[error("“{0}” was not signed by this computer's issuing authority, so it cannot be revoked here. Remove it from the list, and from the service that trusts it, instead.")]
     NotSignedHere(String),
-    #[error("“{0}” was already revoked on {1}.")]
+    #[error("{0} was already revoked on {1}.")]
     AlreadyRevoked(String, String),
+    #[error("The key the keychain holds for the authority “{name}” (account “{account}”) is not the authority's key: what AuthCert signed with it, no server would accept, so nothing was signed. It may have been replaced by another tool or a restore of another backup. Remove the authority (keeping its revocations), then restore it from its backup; or remove that keychain entry if it is not needed.")]
+    KeyMismatch { name: String, account: String },
+    #[error("The authority “{name}” expired on {day}: it can sign no revocation list any more, and servers refuse every certificate it signed anyway. Create a new authority, give its certificate to your servers, and replace the certificates the old one signed.")]
+    Expired { name: String, day: String },
+    #[error("The new revocation list would leave out {0} that an earlier list of this authority named; AuthCert never publishes such a list. Restore the authority's file from a backup, or export again.")]
+    WouldDrop(String),
     #[error("This file is not a backup of an issuing authority AuthCert can use: {0}")]
     NotABackup(String),
     #[error("The password of the backup is wrong (or the file is damaged). Type the password that was shown when the backup was made.")]
@@ -356,25 +328,59 @@ pub fn create(
         .store_secret(&authority.keychain_account, &pkcs8)
         .map_err(keychain_err(not_created))?;
     drop(pkcs8);
+    if let Err(e) = check_stored(&keychain, &authority, not_created) {
+        let _ = keychain.delete(&authority.keychain_account);
+        return Err(e);
+    }
     record_new(store, &keychain, authority)
 }
 
 /// Writes a new authority's file unless one appeared meanwhile (then its
 /// key, just stored, is deleted again).
+/// Revocations kept from an earlier removal of the same authority (same
+/// certificate) are merged into it on the way.
 fn record_new(
     store: &Store,
     keychain: &keychain::Keychain,
-    authority: Authority,
+    mut authority: Authority,
 ) -> Result<Authority, AuthorityError> {
     let account = authority.keychain_account.clone();
-    let written = file::change(store, None, |now| match now {
-        Some(other) => Err(AuthorityError::Exists(other.name)),
-        None => Ok((Some(authority.clone()), authority)),
+    let mut shared = false;
+    let written = file::change_with_kept(store, |now, kept| match now {
+        Some(other) => {
+            // Another process made or restored one meanwhile. If it is the
+            // same authority, the keychain entry is its key too.
+            shared = other.keychain_account == account;
+            Err(AuthorityError::Exists(other.name))
+        }
+        None => {
+            let fingerprint = authority.sha256_fingerprint.clone();
+            for k in kept.iter().filter(|k| k.sha256_fingerprint == fingerprint) {
+                revocations::merge(&mut authority.revoked, k.revoked.clone());
+                authority.crl_number_floor = authority.crl_number_floor.max(k.last_crl_number);
+            }
+            kept.retain(|k| k.sha256_fingerprint != fingerprint);
+            Ok((Some(authority.clone()), authority))
+        }
     });
-    if written.is_err() {
+    if written.is_err() && !shared {
         let _ = keychain.delete(&account);
     }
     written
+}
+
+/// Reads the key just stored back from the keychain and checks it signs
+/// for the certificate: a keychain that answers with another key than it
+/// was given is found before anything is recorded.
+fn check_stored(
+    keychain: &keychain::Keychain,
+    authority: &Authority,
+    doing: &'static str,
+) -> Result<(), AuthorityError> {
+    let key = keychain
+        .read_secret(&authority.keychain_account)
+        .map_err(keychain_err(doing))?;
+    signer_with(authority, &key, SignatureHash::Sha256).map(drop)
 }
 
 /// The public facts of an authority certificate.
@@ -404,6 +410,7 @@ fn facts(
         restored_from,
         revoked: Vec::new(),
         last_crl: None,
+        crl_number_floor: None,
     })
 }
 
@@ -449,37 +456,101 @@ pub fn signer(
         .open()
         .and_then(|k| k.read_secret(&authority.keychain_account))
         .map_err(keychain_err(doing))?;
-    Ok(Signer::rsa(
-        &key,
+    signer_with(authority, &key, hash)
+}
+
+/// The authority's `key` bound to `hash`, once it is checked to be the key
+/// of the authority's certificate: a keychain entry holding another key
+/// (another tool, a stale entry, a mix-up) signs nothing.
+fn signer_with(
+    authority: &Authority,
+    key: &[u8],
+    hash: SignatureHash,
+) -> Result<Signer, AuthorityError> {
+    Signer::rsa(
+        key,
         authority.certificate_der()?,
         hash,
         authority.signed_by(),
         authority.not_after,
-    )?)
+    )
+    .map_err(|_| key_mismatch(authority))
 }
 
-/// Revokes a listed certificate this authority signed. The revocation list
-/// to give the server is exported separately (`export_crl`).
+fn key_mismatch(authority: &Authority) -> AuthorityError {
+    AuthorityError::KeyMismatch {
+        name: authority.name.clone(),
+        account: authority.keychain_account.clone(),
+    }
+}
+
+/// What to revoke: a listed certificate (by its SHA-256 fingerprint), or
+/// any certificate this authority signed, by its serial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revoking {
+    Listed(String),
+    Serial(String),
+}
+
+/// Revokes a certificate this authority signed. The revocation list to
+/// give the server is exported separately (`export_crl`). A listed
+/// certificate made elsewhere and added is accepted when the authority's
+/// key signed it; the list then records who signed it.
 pub fn revoke(
     store: &Store,
-    id: &str,
+    what: &Revoking,
     reason: Reason,
     clock: &Clock,
 ) -> Result<Revoked, AuthorityError> {
-    let record = store.get(id)?;
+    // A listed certificate that is not there is said first.
+    enum Found {
+        Listed(Box<Record>),
+        Serial(String),
+    }
+    let found = match what {
+        Revoking::Listed(id) => Found::Listed(Box::new(store.get(id)?)),
+        Revoking::Serial(serial) => Found::Serial(serial.clone()),
+    };
+    let authority = require(load(store)?)?;
+    let (serial, record) = match found {
+        Found::Listed(record) => {
+            let id = &record.sha256_fingerprint;
+            if !authority.signed(&record) {
+                let issued = record
+                    .certificate_der()
+                    .is_some_and(|der| authority.issued(&der));
+                if !issued {
+                    return Err(AuthorityError::NotSignedHere(record.nickname.clone()));
+                }
+                store.set_signed_by(id, Some(authority.signed_by()))?;
+            }
+            (record.serial.clone(), Some(*record))
+        }
+        Found::Serial(serial) => {
+            // The listed certificate with that serial, if this authority
+            // signed it, lends its names.
+            let listed = store.load()?.records.into_iter().find(|r| {
+                r.serial == *serial
+                    && (authority.signed(r)
+                        || r.certificate_der().is_some_and(|d| authority.issued(&d)))
+            });
+            (serial.clone(), listed)
+        }
+    };
     file::change(store, None, |now| {
         let mut authority = require(now)?;
-        if !authority.signed(&record) {
-            return Err(AuthorityError::NotSignedHere(record.nickname.clone()));
-        }
-        if let Some(r) = authority.revocation_of(id) {
+        if let Some(r) = authority.revoked.iter().find(|r| r.serial == serial) {
             let day = crate::overview::local_day(r.at, &clock.zone);
-            return Err(AuthorityError::AlreadyRevoked(record.nickname.clone(), day));
+            let name = match &record {
+                Some(listed) => format!("“{}”", listed.nickname),
+                None => r.name(),
+            };
+            return Err(AuthorityError::AlreadyRevoked(name, day));
         }
         let revoked = Revoked {
-            serial: record.serial.clone(),
-            sha256_fingerprint: record.sha256_fingerprint.clone(),
-            nickname: record.nickname.clone(),
+            serial: serial.clone(),
+            sha256_fingerprint: record.as_ref().map(|r| r.sha256_fingerprint.clone()),
+            nickname: record.as_ref().map(|r| r.nickname.clone()),
             at: Timestamp::from_second(clock.now.as_second()).unwrap_or(clock.now),
             reason,
         };
@@ -531,6 +602,28 @@ pub fn export_crl(
 ) -> Result<CrlMade, AuthorityError> {
     check_target(path)?;
     let authority = require(load(store)?)?;
+    if authority.not_after <= clock.now {
+        // A list's next update may not come before its own date (RFC 5280).
+        return Err(AuthorityError::Expired {
+            name: authority.name.clone(),
+            day: crate::overview::local_day(authority.not_after, &clock.zone),
+        });
+    }
+    // Never a list without a serial an earlier one named.
+    if let Some(last) = &authority.last_crl {
+        let dropped: Vec<&String> = last
+            .serials
+            .iter()
+            .filter(|s| !authority.revoked.iter().any(|r| &r.serial == *s))
+            .collect();
+        if !dropped.is_empty() {
+            let serials: Vec<&str> = dropped.iter().map(|s| s.as_str()).collect();
+            return Err(AuthorityError::WouldDrop(format!(
+                "the certificate(s) with serial {}",
+                serials.join(", ")
+            )));
+        }
+    }
     let signer = signer(
         &authority,
         keychains,
@@ -539,8 +632,7 @@ pub fn export_crl(
     )?;
     let this_update = profile::skewed(clock.now)?;
     let next_update = profile::days_after(this_update, CRL_DAYS)?.min(authority.not_after);
-    let last = authority.last_crl.as_ref().map_or(0, |c| c.number);
-    let number = (clock.now.as_second().max(0) as u64).max(last + 1);
+    let number = (clock.now.as_second().max(0) as u64).max(authority.last_crl_number() + 1);
     let der = profile::crl(
         &signer,
         &authority.revoked,
@@ -554,13 +646,14 @@ pub fn export_crl(
         pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
     );
     save::write_new(path, pem.as_bytes(), |_| Ok(())).map_err(save_err)?;
-    let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let shown = crate::platform::files::canonical(path);
     let made = CrlMade {
         number,
         this_update,
         next_update,
         revoked: authority.revoked.len(),
         file: shown.display().to_string(),
+        serials: authority.revoked.iter().map(|r| r.serial.clone()).collect(),
     };
     file::change(store, None, |now| {
         let mut current = require(now)?;
@@ -602,6 +695,19 @@ pub fn backup(store: &Store, keychains: &Keychains) -> Result<Backup, AuthorityE
         .and_then(|k| k.read_secret(&authority.keychain_account))
         .map_err(keychain_err("The backup was not made"))?;
     let der = authority.certificate_der()?;
+    // The revocations travel as a revocation list signed by the key (its
+    // number the last one's), which restore checks and merges: a restored
+    // authority never forgets a revocation.
+    let signer = signer_with(&authority, &key, SignatureHash::Sha256)?;
+    let this_update = profile::skewed(Timestamp::now())?;
+    let crl = profile::crl(
+        &signer,
+        &authority.revoked,
+        authority.last_crl_number(),
+        this_update,
+        profile::days_after(this_update, 1)?,
+    )?;
+    drop(signer);
     let sha1 = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &der);
     let naming = pkcs12::Naming {
         friendly_name: &authority.name,
@@ -609,7 +715,14 @@ pub fn backup(store: &Store, keychains: &Keychains) -> Result<Backup, AuthorityE
         chain: &[],
     };
     let password = Password::generate()?;
-    let p12 = pkcs12::pack(&key, &der, naming, Encryption::Aes256, &password)?;
+    let p12 = pkcs12::pack_with_crls(
+        &key,
+        &der,
+        naming,
+        &[crl.as_slice()],
+        Encryption::Aes256,
+        &password,
+    )?;
     drop(key);
     pkcs12::check(&p12, &password, naming, &der)?;
     Ok(Backup {
@@ -627,16 +740,19 @@ pub fn save_backup(backup: &Backup, path: &Path) -> Result<PathBuf, AuthorityErr
             backup.password.expose(),
             &pkcs12::read::Limits::default(),
         )
-        .map(|_| ())
-        .map_err(|_| AuthorityError::Save("the file written did not open again with its password, so it was removed. Save it again, ideally on another disk.".into()))
+        .ok()
+        .filter(|opened| opened.crls.len() == 1)
+        .map(drop)
+        .ok_or_else(|| AuthorityError::Save("the file written did not open again with its password, so it was removed. Save it again, ideally on another disk.".into()))
     })
     .map_err(save_err)?;
-    Ok(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    Ok(crate::platform::files::canonical(path))
 }
 
 /// Restores an authority from its backup (or any `.p12` holding an RSA
 /// authority certificate with its key): the key goes to the keychain, the
-/// certificate to `authority.json`. Revocations are not in a backup.
+/// certificate to `authority.json`, with the revocations the backup carries
+/// and those kept on this computer when the same authority was removed.
 pub fn restore(
     store: &Store,
     keychains: &Keychains,
@@ -656,30 +772,60 @@ pub fn restore(
     )?;
     let (key, der) = authority_pair(&opened)?;
     let name = common_name(&der)?;
-    let shown = std::fs::canonicalize(from).unwrap_or_else(|_| from.to_path_buf());
-    let authority = facts(&name, &der, clock.now, Some(shown.display().to_string()))?;
+    let shown = crate::platform::files::canonical(from);
+    let mut authority = facts(&name, &der, clock.now, Some(shown.display().to_string()))?;
+    // The revocations it carries (backups made before they did carry none).
+    for crl in &opened.crls {
+        let (revoked, number) = revocations::read_crl(crl, &der)
+            .map_err(|e| AuthorityError::NotABackup(format!("{e}. {CHOOSE_BACKUP}")))?;
+        revocations::merge(&mut authority.revoked, revoked);
+        authority.crl_number_floor = authority.crl_number_floor.max(Some(number));
+    }
+    // Named as the list names them, where it does.
+    if let Ok(loaded) = store.load() {
+        for r in authority.revoked.iter_mut() {
+            if let Some(listed) = loaded.records.iter().find(|l| l.serial == r.serial) {
+                r.nickname.get_or_insert_with(|| listed.nickname.clone());
+                r.sha256_fingerprint
+                    .get_or_insert_with(|| listed.sha256_fingerprint.clone());
+            }
+        }
+    }
     if authority.not_after <= clock.now {
         return Err(AuthorityError::NotABackup(format!(
             "the authority “{name}” expired on {}; it can sign nothing any more. Create a new authority.",
             crate::overview::local_day(authority.not_after, &clock.zone)
         )));
     }
-    // The signer proves the key signs for this certificate before it is kept.
-    let check = Signer::rsa(
-        key,
-        der.clone(),
-        SignatureHash::Sha256,
-        authority.signed_by(),
-        authority.not_after,
-    )
-    .map_err(|e| AuthorityError::NotABackup(e.to_string()))?;
-    drop(check);
+    // authority_pair chose the certificate of this key; the signer checks
+    // the key can sign for it before it is kept.
+    signer_with(&authority, key, SignatureHash::Sha256)
+        .map_err(|e| AuthorityError::NotABackup(e.to_string()))?;
     let not_restored = "The authority was not restored";
     let keychain = keychains.open().map_err(keychain_err(not_restored))?;
+    let existed = keychain.read_secret(&authority.keychain_account).is_ok();
     keychain
         .store_secret(&authority.keychain_account, key)
         .map_err(keychain_err(not_restored))?;
+    if let Err(e) = check_stored(&keychain, &authority, not_restored) {
+        if !existed {
+            let _ = keychain.delete(&authority.keychain_account);
+        }
+        return Err(e);
+    }
     record_new(store, &keychain, authority)
+}
+
+/// What a restore brought back, in words (the window and the command line).
+pub fn restored_text(a: &Authority) -> String {
+    match a.revoked.len() {
+        0 => "Restored. It had revoked no certificate.".to_string(),
+        n => format!(
+            "Restored, with {}. Export the revocation list and give it to your servers, so they refuse {}.",
+            if n == 1 { "its revocation".to_string() } else { format!("its {n} revocations") },
+            if n == 1 { "it" } else { "them" }
+        ),
+    }
 }
 
 /// The next step after a refused backup file.
@@ -736,9 +882,23 @@ fn common_name(der: &[u8]) -> Result<String, AuthorityError> {
     parse_name(&cn).map_err(|e| AuthorityError::NotABackup(format!("its name: {}", e.message)))
 }
 
+/// What becomes of an authority's revocations when it is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnRemove {
+    /// Kept on this computer: restoring the authority brings them back.
+    KeepRevocations,
+    /// Forgotten (the admin said so; a backup still carries its own).
+    ForgetRevocations,
+}
+
 /// Removes the authority: its key from the keychain first (if that fails,
-/// nothing changes), then its file. Certificates it signed stay listed.
-pub fn remove(store: &Store, keychains: &Keychains) -> Result<Authority, AuthorityError> {
+/// nothing changes), then its file; its revocations are kept unless
+/// `on_remove` says otherwise. Certificates it signed stay listed.
+pub fn remove(
+    store: &Store,
+    keychains: &Keychains,
+    on_remove: OnRemove,
+) -> Result<Authority, AuthorityError> {
     let authority = require(load(store)?)?;
     let not_removed = "The authority was not removed";
     match keychains
@@ -748,8 +908,29 @@ pub fn remove(store: &Store, keychains: &Keychains) -> Result<Authority, Authori
         Ok(()) | Err(KeychainError::NotFound) => {}
         Err(e) => return Err(keychain_err(not_removed)(e)),
     }
-    file::change(store, None, |now| {
+    file::change_with_kept(store, |now, kept| {
         let current = require(now)?;
+        let worth_keeping = !current.revoked.is_empty() || current.last_crl.is_some();
+        if on_remove == OnRemove::KeepRevocations && worth_keeping {
+            let entry = kept
+                .iter_mut()
+                .find(|k| k.sha256_fingerprint == current.sha256_fingerprint);
+            let fresh = Kept {
+                name: current.name.clone(),
+                sha256_fingerprint: current.sha256_fingerprint.clone(),
+                revoked: current.revoked.clone(),
+                last_crl_number: Some(current.last_crl_number()).filter(|n| *n > 0),
+                removed_at: Timestamp::now(),
+            };
+            match entry {
+                Some(k) => {
+                    revocations::merge(&mut k.revoked, fresh.revoked);
+                    k.last_crl_number = k.last_crl_number.max(fresh.last_crl_number);
+                    k.removed_at = fresh.removed_at;
+                }
+                None => kept.push(fresh),
+            }
+        }
         Ok((None, current))
     })
 }

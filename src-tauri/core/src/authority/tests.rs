@@ -198,7 +198,7 @@ fn revocation_and_the_crl() {
     store.add_new(record.clone()).unwrap();
     let revoked = revoke(
         &store,
-        &record.sha256_fingerprint,
+        &Revoking::Listed(record.sha256_fingerprint.clone()),
         Reason::KeyCompromise,
         &clock(),
     )
@@ -206,7 +206,7 @@ fn revocation_and_the_crl() {
     assert_eq!(revoked.serial, record.serial);
     let again = revoke(
         &store,
-        &record.sha256_fingerprint,
+        &Revoking::Listed(record.sha256_fingerprint.clone()),
         Reason::Unspecified,
         &clock(),
     )
@@ -258,7 +258,7 @@ fn revocation_and_the_crl() {
     store.add_new(own_record.clone()).unwrap();
     let err = revoke(
         &store,
-        &own_record.sha256_fingerprint,
+        &Revoking::Listed(own_record.sha256_fingerprint.clone()),
         Reason::Unspecified,
         &clock(),
     )
@@ -286,8 +286,8 @@ fn a_crash_at_every_write_step_keeps_the_old_or_the_new_revocations() {
             let mut authority = now.unwrap();
             authority.revoked.push(Revoked {
                 serial: record.serial.clone(),
-                sha256_fingerprint: record.sha256_fingerprint.clone(),
-                nickname: record.nickname.clone(),
+                sha256_fingerprint: Some(record.sha256_fingerprint.clone()),
+                nickname: Some(record.nickname.clone()),
                 at: clock().now,
                 reason: Reason::Unspecified,
             });
@@ -361,7 +361,7 @@ fn backup_restores_on_another_computer_and_keeps_signing() {
 fn remove_deletes_the_key_first() {
     let (_d, store, k) = setup();
     let a = create(&store, &k, "Acme", None, &clock()).unwrap();
-    remove(&store, &k).unwrap();
+    remove(&store, &k, OnRemove::KeepRevocations).unwrap();
     assert!(load(&store).unwrap().is_none());
     assert_eq!(
         k.open()
@@ -371,7 +371,7 @@ fn remove_deletes_the_key_first() {
         KeychainError::NotFound
     );
     assert!(matches!(
-        remove(&store, &k).unwrap_err(),
+        remove(&store, &k, OnRemove::KeepRevocations).unwrap_err(),
         AuthorityError::None
     ));
 }
@@ -465,7 +465,7 @@ fn a_keychain_that_refuses_or_is_locked_stops_signing_and_the_crl() {
         &a.keychain_account,
         keyring_core::Error::NoStorageAccess("access denied".into()),
     );
-    let err = remove(&store, &k).unwrap_err();
+    let err = remove(&store, &k, OnRemove::KeepRevocations).unwrap_err();
     assert!(
         err.to_string().starts_with("The authority was not removed"),
         "{err}"
@@ -473,4 +473,295 @@ fn a_keychain_that_refuses_or_is_locked_stops_signing_and_the_crl() {
     assert!(load(&store).unwrap().is_some());
     // The fault was one-off: it all works again.
     export_crl(&store, &k, &clock(), &path).unwrap();
+}
+
+/// A certificate signed by `a`, listed.
+fn signed_listed(store: &Store, k: &Keychains, a: &Authority, nickname: &str) -> Record {
+    let req = signed_request(nickname, "2027-06-30", "ecdsa-p256");
+    let signer = signer(a, k, SignatureHash::Sha256, "test").unwrap();
+    let key = engine::certificate::generate_key(req.signing()).unwrap();
+    let issued = engine::issue_signed(&req, &clock(), key, Some(&signer)).unwrap();
+    let record = Record::new(&issued.facts, Path::new("/tmp/s.p12"), None, clock().now);
+    store.add_new(record.clone()).unwrap();
+    record
+}
+
+/// The serials a CRL file lists, and its number.
+fn crl_at(path: &Path) -> (Vec<String>, u64) {
+    let pem = std::fs::read_to_string(path).unwrap();
+    let der = pem::parse(&pem).unwrap().into_contents();
+    let (_, crl) = x509_parser::parse_x509_crl(&der).unwrap();
+    let serials = crl
+        .iter_revoked_certificates()
+        .map(|r| hex(r.raw_serial(), ":"))
+        .collect();
+    let number = u64::try_from(crl.crl_number().unwrap().clone()).unwrap();
+    (serials, number)
+}
+
+fn restore_from(store: &Store, k: &Keychains, path: &Path, b: &Backup) -> Authority {
+    restore(
+        store,
+        k,
+        &std::fs::read(path).unwrap(),
+        b.password.expose(),
+        path,
+        &clock(),
+    )
+    .unwrap()
+}
+
+/// The review's reproduction: revoke, list, back up, remove, restore, list
+/// again. The new list must still name the revoked certificate, with a
+/// higher number, and the list must still show it revoked.
+#[test]
+fn a_revocation_survives_backup_removal_and_restore() {
+    let (d, store, k) = setup();
+    let a = create(&store, &k, "Acme", None, &clock()).unwrap();
+    let record = signed_listed(&store, &k, &a, "Compromised");
+    revoke(
+        &store,
+        &Revoking::Listed(record.sha256_fingerprint.clone()),
+        Reason::KeyCompromise,
+        &clock(),
+    )
+    .unwrap();
+    let first = export_crl(&store, &k, &clock(), &d.path().join("1.pem")).unwrap();
+    let b = backup(&store, &k).unwrap();
+    let path = d.path().join("backup.p12");
+    save_backup(&b, &path).unwrap();
+    remove(&store, &k, OnRemove::KeepRevocations).unwrap();
+    let restored = restore_from(&store, &k, &path, &b);
+    let r = restored.revocation_of(&record).expect("still revoked");
+    assert_eq!(r.reason, Reason::KeyCompromise);
+    assert_eq!(r.nickname.as_deref(), Some("Compromised"));
+    let later = Clock {
+        now: "2026-12-02T11:00:00Z".parse().unwrap(),
+        ..clock()
+    };
+    export_crl(&store, &k, &later, &d.path().join("2.pem")).unwrap();
+    let (serials, number) = crl_at(&d.path().join("2.pem"));
+    assert_eq!(serials, vec![record.serial.clone()]);
+    assert!(number > first.number, "{number} > {}", first.number);
+    // Kept revocations were merged: nothing is left kept, nothing doubled.
+    assert!(file::kept(&store).unwrap().is_empty());
+    assert_eq!(load(&store).unwrap().unwrap().revoked.len(), 1);
+}
+
+/// A backup made before a revocation, restored after the authority was
+/// removed, still gets the revocation: removal kept it. Forgetting them is
+/// the admin's explicit choice; a backup still carries its own.
+#[test]
+fn removal_keeps_revocations_unless_told_and_restore_merges_them() {
+    let (d, store, k) = setup();
+    let a = create(&store, &k, "Acme", None, &clock()).unwrap();
+    let early = signed_listed(&store, &k, &a, "Early");
+    revoke(
+        &store,
+        &Revoking::Listed(early.sha256_fingerprint.clone()),
+        Reason::Superseded,
+        &clock(),
+    )
+    .unwrap();
+    let b = backup(&store, &k).unwrap();
+    let path = d.path().join("old-backup.p12");
+    save_backup(&b, &path).unwrap();
+    let late = signed_listed(&store, &k, &a, "Late");
+    revoke(
+        &store,
+        &Revoking::Listed(late.sha256_fingerprint.clone()),
+        Reason::KeyCompromise,
+        &clock(),
+    )
+    .unwrap();
+    remove(&store, &k, OnRemove::KeepRevocations).unwrap();
+    assert_eq!(file::kept(&store).unwrap().len(), 1);
+    let restored = restore_from(&store, &k, &path, &b);
+    assert!(restored.revocation_of(&early).is_some(), "from the backup");
+    assert!(restored.revocation_of(&late).is_some(), "kept at removal");
+
+    // Forgotten on removal: only what the backup carries comes back.
+    remove(&store, &k, OnRemove::ForgetRevocations).unwrap();
+    assert!(file::kept(&store).unwrap().is_empty());
+    let restored = restore_from(&store, &k, &path, &b);
+    assert!(restored.revocation_of(&early).is_some());
+    assert!(restored.revocation_of(&late).is_none());
+}
+
+#[test]
+fn any_certificate_the_authority_signed_can_be_revoked_by_serial() {
+    let (d, store, k) = setup();
+    let a = create(&store, &k, "Acme", None, &clock()).unwrap();
+    let listed = signed_listed(&store, &k, &a, "Listed");
+    // Made elsewhere with the same authority, never listed here.
+    let r = revoke(
+        &store,
+        &Revoking::Serial("7A:11:22:33".into()),
+        Reason::CessationOfOperation,
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!((r.nickname, r.sha256_fingerprint), (None, None));
+    // By the serial of a listed one: it lends its names.
+    let r = revoke(
+        &store,
+        &Revoking::Serial(listed.serial.clone()),
+        Reason::Unspecified,
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(r.nickname.as_deref(), Some("Listed"));
+    let again = revoke(
+        &store,
+        &Revoking::Serial("7A:11:22:33".into()),
+        Reason::Unspecified,
+        &clock(),
+    )
+    .unwrap_err();
+    assert!(
+        again
+            .to_string()
+            .contains("serial 7A:11:22:33 was already revoked"),
+        "{again}"
+    );
+    export_crl(&store, &k, &clock(), &d.path().join("c.pem")).unwrap();
+    let (mut serials, _) = crl_at(&d.path().join("c.pem"));
+    serials.sort();
+    let mut expected = vec!["7A:11:22:33".to_string(), listed.serial.clone()];
+    expected.sort();
+    assert_eq!(serials, expected);
+}
+
+/// A certificate the authority signed, added from a file (no `signedBy`
+/// in its record, as earlier builds added them), can be revoked: its
+/// signature is checked, and the list then records who signed it.
+#[test]
+fn an_added_certificate_the_authority_signed_is_recognised() {
+    let (_d, store, k) = setup();
+    let a = create(&store, &k, "Acme", None, &clock()).unwrap();
+    let mut record = signed_listed(&store, &k, &a, "Added");
+    record.signed_by = None;
+    store.add(record.clone()).unwrap();
+    assert!(a.issued(&record.certificate_der().unwrap()));
+    revoke(
+        &store,
+        &Revoking::Listed(record.sha256_fingerprint.clone()),
+        Reason::Unspecified,
+        &clock(),
+    )
+    .unwrap();
+    let now = store.get(&record.sha256_fingerprint).unwrap();
+    assert_eq!(now.signed_by, Some(a.signed_by()));
+    // Another authority's certificate is not recognised.
+    let (_d2, other_store, k2) = setup();
+    let other = create(&other_store, &k2, "Other", None, &clock()).unwrap();
+    let theirs = signed_listed(&other_store, &k2, &other, "Theirs");
+    assert!(!a.issued(&theirs.certificate_der().unwrap()));
+}
+
+#[test]
+fn a_revocation_list_never_drops_a_serial_an_earlier_one_named() {
+    let (d, store, k) = setup();
+    let a = create(&store, &k, "Acme", None, &clock()).unwrap();
+    let record = signed_listed(&store, &k, &a, "Dropped");
+    revoke(
+        &store,
+        &Revoking::Listed(record.sha256_fingerprint.clone()),
+        Reason::Unspecified,
+        &clock(),
+    )
+    .unwrap();
+    export_crl(&store, &k, &clock(), &d.path().join("1.pem")).unwrap();
+    // The file edited by hand (or by a buggy build): the revocation gone.
+    file::change(&store, None, |now| {
+        let mut a = now.unwrap();
+        a.revoked.clear();
+        Ok((Some(a), ()))
+    })
+    .unwrap();
+    let err = export_crl(&store, &k, &clock(), &d.path().join("2.pem")).unwrap_err();
+    assert!(matches!(err, AuthorityError::WouldDrop(_)), "{err}");
+    assert!(err.to_string().contains(&record.serial), "{err}");
+    assert!(!d.path().join("2.pem").exists());
+}
+
+#[test]
+fn an_expired_authority_signs_no_revocation_list() {
+    let (d, store, k) = setup();
+    let a = create(&store, &k, "Acme", Some("2026-12-10"), &clock()).unwrap();
+    let after = Clock {
+        now: a
+            .not_after
+            .checked_add(jiff::SignedDuration::from_hours(1))
+            .unwrap(),
+        ..clock()
+    };
+    let path = d.path().join("late.pem");
+    let err = export_crl(&store, &k, &after, &path).unwrap_err();
+    assert!(matches!(err, AuthorityError::Expired { .. }), "{err}");
+    assert!(err.to_string().contains("expired on 2026-12-10"), "{err}");
+    assert!(!path.exists());
+    // Until its last moment, the list ends with the authority, never before
+    // it starts.
+    let before = Clock {
+        now: a
+            .not_after
+            .checked_sub(jiff::SignedDuration::from_hours(1))
+            .unwrap(),
+        ..clock()
+    };
+    let made = export_crl(&store, &k, &before, &path).unwrap();
+    assert!(made.next_update > made.this_update);
+    assert_eq!(made.next_update, a.not_after);
+}
+
+/// The keychain entry holds another RSA key than the authority's: nothing
+/// is signed, and the message says what to do.
+#[test]
+fn another_key_in_the_keychain_signs_nothing() {
+    let (d, store, k) = setup();
+    let a = create(&store, &k, "Acme", None, &clock()).unwrap();
+    let stranger = profile::generate_key().unwrap();
+    let keychain = k.open().unwrap();
+    keychain.delete(&a.keychain_account).unwrap();
+    keychain
+        .store_secret(&a.keychain_account, stranger.serialized_der())
+        .unwrap();
+    let err = signer(&a, &k, SignatureHash::Sha256, "test").unwrap_err();
+    assert!(matches!(err, AuthorityError::KeyMismatch { .. }), "{err}");
+    assert!(
+        err.to_string().contains("is not the authority's key"),
+        "{err}"
+    );
+    let path = d.path().join("crl.pem");
+    assert!(matches!(
+        export_crl(&store, &k, &clock(), &path).unwrap_err(),
+        AuthorityError::KeyMismatch { .. }
+    ));
+    assert!(!path.exists());
+    assert!(matches!(
+        backup(&store, &k).unwrap_err(),
+        AuthorityError::KeyMismatch { .. }
+    ));
+}
+
+/// Two restores of one backup at once: the one that finds the authority
+/// already written must not delete the keychain entry the other one uses.
+#[test]
+fn a_second_restore_of_the_same_backup_keeps_the_live_key() {
+    let (d, store, k) = setup();
+    create(&store, &k, "Acme", None, &clock()).unwrap();
+    let b = backup(&store, &k).unwrap();
+    let path = d.path().join("b.p12");
+    save_backup(&b, &path).unwrap();
+    let (_d2, other, k2) = setup();
+    let winner = restore_from(&other, &k2, &path, &b);
+    // The loser got as far as storing the (same) key, then found the
+    // authority written: what `restore` does after its own checks.
+    let loser = winner.clone();
+    let keychain = k2.open().unwrap();
+    let err = record_new(&other, &keychain, loser).unwrap_err();
+    assert!(matches!(err, AuthorityError::Exists(_)), "{err}");
+    assert!(keychain.read_secret(&winner.keychain_account).is_ok());
+    signer(&winner, &k2, SignatureHash::Sha256, "test").unwrap();
 }

@@ -39,6 +39,8 @@ pub struct View {
     pub revoked_text: Option<String>,
     pub crl_text: Option<String>,
     pub origin_text: Option<String>,
+    /// What a restore brought back, said once it is done.
+    pub restored_text: Option<String>,
     pub reminder: Option<String>,
     /// What it is and what trusting it means, in plain words.
     pub intro: String,
@@ -51,6 +53,8 @@ pub struct View {
     pub settings: Vec<ServerSettings>,
     pub reasons: Vec<Choice>,
     pub remove_text: String,
+    /// The remove question's choice to forget the revocations too.
+    pub forget_text: String,
     pub backup_text: String,
     /// The file names suggested for the exports (the settings name them).
     pub certificate_file: Option<String>,
@@ -105,6 +109,7 @@ impl View {
                     }
                 ),
             }),
+            restored_text: found.map(super::restored_text),
             origin_text: found.map(|a| match &a.restored_from {
                 Some(f) => format!("Restored from the backup {f}"),
                 None => format!("Created on this computer on {}", local_day(a.created_at, &clock.zone)),
@@ -135,8 +140,9 @@ impl View {
                     label: r.label(),
                 })
                 .collect(),
-            remove_text: "Its private key is deleted from the keychain. Certificates it signed keep working until they expire, but no certificate can be signed, replaced or revoked by it any more, and servers trust it until you remove it from their settings. Keep a backup if you may need it again.".to_string(),
-            backup_text: "A backup holds the authority's private key, in a file protected by a new password shown once. Keep the file and the password apart. Restore it on another computer with Restore from backup. Revocations are not part of a backup.".to_string(),
+            remove_text: "Its private key is deleted from the keychain. Certificates it signed keep working until they expire, but no certificate can be signed, replaced or revoked by it any more, and servers trust it until you remove it from their settings. Keep a backup if you may need it again. Its revocations stay on this computer, so restoring it later brings them back.".to_string(),
+            forget_text: "Also forget its revocations on this computer (a backup still carries those it was made with)".to_string(),
+            backup_text: "A backup holds the authority's private key and every revocation so far, in a file protected by a new password shown once. Keep the file and the password apart. Restore it on another computer with Restore from backup: certificates revoked before stay revoked.".to_string(),
             certificate_file: cert_file,
             crl_file,
             signers: signers(found),

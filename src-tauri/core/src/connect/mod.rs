@@ -65,6 +65,8 @@ pub enum ConnectError {
     PublicOnly(String),
     #[error("The file {0} now holds another certificate than the listed one; test that file with its own password.")]
     OtherFile(String),
+    #[error("The proxy settings send this test through an HTTPS proxy ({}). AuthCert does not test through one: the proxy, not the API, would be shown the certificate, and the result would be about the proxy. Exempt the API from the proxy (set NO_PROXY to its host name, or change the system's proxy settings) or test where it is reached directly. The certificate was not sent.", crate::text::shown(.0))]
+    HttpsProxy(String),
     #[error("AuthCert could not prepare the test ({0}).")]
     Internal(String),
 }
@@ -97,7 +99,12 @@ pub struct Test<'a> {
 /// set up; everything the server or the network does is a verdict.
 pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
     let watch = tls::Watch::default();
-    let config = tls::config(test.identity.key.clone(), test.trust, &watch)?;
+    let config = tls::config(
+        test.identity.key.clone(),
+        test.trust,
+        &test.target.host(),
+        &watch,
+    )?;
     let client = reqwest::Client::builder()
         .tls_backend_preconfigured(config)
         .redirect(reqwest::redirect::Policy::none())
@@ -116,6 +123,9 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
         tokio::time::timeout(test.timeout.duration(), request(&client, test.target)).await;
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let seen = watch.seen();
+    if let Some(proxy) = seen.other_server {
+        return Err(ConnectError::HttpsProxy(proxy));
+    }
     let (ending, detail) = match outcome {
         Err(_) => (
             Ending::Failed(Failure::TimedOut),

@@ -30,6 +30,9 @@ pub struct Seen {
     pub untrusted: Option<rustls::Error>,
     /// The server was trusted because of the admin's fingerprint.
     pub trusted_by_fingerprint: bool,
+    /// A TLS server other than the API answered (an HTTPS proxy): its name.
+    /// The handshake was stopped before the certificate could be sent.
+    pub other_server: Option<String>,
 }
 
 /// Shared between the configuration and the test that reads it afterwards.
@@ -47,10 +50,12 @@ impl Watch {
     }
 }
 
-/// The configuration for one test.
+/// The configuration for one test of the API at `host` (as the URL names
+/// it): a TLS server of another name is never shown the certificate.
 pub fn config(
     key: Arc<CertifiedKey>,
     trust: Option<Fingerprint>,
+    host: &str,
     watch: &Watch,
 ) -> Result<ClientConfig, ConnectError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
@@ -63,6 +68,10 @@ pub fn config(
         system,
         provider: provider.clone(),
         trust,
+        host: host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string(),
         watch: watch.clone(),
     };
     let mut config = ClientConfig::builder_with_provider(provider)
@@ -84,6 +93,8 @@ struct Observing {
     system: Result<Arc<dyn ServerCertVerifier>, String>,
     provider: Arc<CryptoProvider>,
     trust: Option<Fingerprint>,
+    /// The API's host: the only server this test may talk TLS to.
+    host: String,
     watch: Watch,
 }
 
@@ -96,6 +107,17 @@ impl ServerCertVerifier for Observing {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        // With an https:// proxy, reqwest speaks TLS to the proxy with this
+        // configuration too. Stopping here, before the client certificate
+        // is sent (rustls sends it only after this check), keeps it from
+        // the proxy, and keeps the proxy's certificate out of the verdict.
+        let name = server_name.to_str();
+        if !name.eq_ignore_ascii_case(&self.host) {
+            self.watch.lock().other_server = Some(name.into_owned());
+            return Err(rustls::Error::General(
+                "a TLS server other than the API answered (an HTTPS proxy)".into(),
+            ));
+        }
         self.watch.lock().server_certificate = Some(end_entity.to_vec());
         if self.trust == Some(Fingerprint::of(end_entity)) {
             self.watch.lock().trusted_by_fingerprint = true;
@@ -173,7 +195,8 @@ impl ResolvesClientCert for Presenting {
             .iter()
             .take(50)
             .map(|der| match x509_parser::x509::X509Name::from_der(der) {
-                Ok((_, name)) => name.to_string(),
+                // What the server sends, safe to show (crate::text).
+                Ok((_, name)) => crate::text::shown(&name.to_string()).into_owned(),
                 Err(_) => "(a name AuthCert cannot read)".to_string(),
             })
             .collect();

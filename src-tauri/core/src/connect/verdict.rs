@@ -77,9 +77,10 @@ impl ServerFacts {
             Ok((_, cert)) => {
                 let not_after =
                     jiff::Timestamp::from_second(cert.validity().not_after.timestamp()).ok();
+                // The server's names, safe to show (crate::text).
                 ServerFacts {
-                    subject: cert.subject().to_string(),
-                    issuer: cert.issuer().to_string(),
+                    subject: crate::text::shown(&cert.subject().to_string()).into_owned(),
+                    issuer: crate::text::shown(&cert.issuer().to_string()).into_owned(),
                     not_after: not_after.map(|t| t.to_string()).unwrap_or_default(),
                     expires: not_after
                         .map(|t| crate::overview::local_time(t, &crate::platform::zone::system()))

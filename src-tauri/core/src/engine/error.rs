@@ -17,6 +17,7 @@ pub enum Field {
     AuthorityName,
     AuthorityEndDate,
     RevocationReason,
+    Serial,
 }
 
 impl Field {
@@ -33,6 +34,7 @@ impl Field {
             Field::AuthorityName => "Authority name",
             Field::AuthorityEndDate => "Authority valid until",
             Field::RevocationReason => "Reason",
+            Field::Serial => "Serial number",
         }
     }
 
@@ -49,6 +51,7 @@ impl Field {
             Field::AuthorityName => "--name",
             Field::AuthorityEndDate => "--end-date",
             Field::RevocationReason => "--reason",
+            Field::Serial => "--serial",
         }
     }
 }

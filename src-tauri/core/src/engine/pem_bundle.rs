@@ -91,7 +91,6 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::Command;
 
     fn parts() -> (Vec<u8>, Vec<u8>, Password) {
         let key = rcgen::KeyPair::generate().unwrap();
@@ -113,12 +112,18 @@ mod tests {
         check(text.as_bytes(), &password, &cert, &key).unwrap();
         assert!(text.starts_with("-----BEGIN CERTIFICATE-----\n"));
         assert!(!text.contains("BEGIN PRIVATE KEY"));
+        // OpenSSL is a Linux program of the test machine: under Wine this
+        // cross-check is left to the command-line suites, which run it on
+        // what authcert.exe wrote.
+        if cfg!(windows) {
+            return;
+        }
 
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("copy.pem");
         std::fs::write(&file, text.as_bytes()).unwrap();
         let opens = |pass: &str| {
-            Command::new("openssl")
+            std::process::Command::new("openssl")
                 .args(["pkey", "-noout", "-passin", &format!("pass:{pass}"), "-in"])
                 .arg(&file)
                 .output()

@@ -40,7 +40,10 @@ impl std::fmt::Debug for Signer {
 
 impl Signer {
     /// An RSA authority key (PKCS#8) signing with `hash`: the certificate's
-    /// own hash choice is kept, which an RSA key can sign with whatever it is.
+    /// own hash choice is kept, which an RSA key can sign with whatever it
+    /// is. Refused unless the key is the one of `certificate_der`: a
+    /// signer with another key cannot exist, so nothing is ever signed that
+    /// no server would verify.
     pub fn rsa(
         key_pkcs8: &[u8],
         certificate_der: Vec<u8>,
@@ -56,6 +59,13 @@ impl Signer {
         let der = PrivatePkcs8KeyDer::from(key_pkcs8);
         let key = KeyPair::from_pkcs8_der_and_sign_algo(&der, alg)
             .map_err(|e| IssueError::Authority(format!("its key cannot sign: {e}")))?;
+        let (_, cert) = x509_parser::parse_x509_certificate(&certificate_der)
+            .map_err(|e| IssueError::Authority(format!("its certificate cannot be read: {e}")))?;
+        if rcgen::PublicKeyData::subject_public_key_info(&key) != cert.public_key().raw {
+            return Err(IssueError::Authority(
+                "its key does not belong to its certificate".into(),
+            ));
+        }
         let issuer = Issuer::from_ca_cert_der(&CertificateDer::from(&certificate_der[..]), key)
             .map_err(|e| IssueError::Authority(format!("its certificate cannot be read: {e}")))?;
         Ok(Signer {

@@ -49,7 +49,10 @@ pub struct Candidate {
     pub closest_hash: SignatureHash,
 }
 
+/// A name from the file, safe to show (control characters escaped) and
+/// cut to a readable length.
 fn cut(text: String) -> String {
+    let text = crate::text::shown(&text).into_owned();
     if text.chars().count() > MAX_NAME_CHARS {
         let mut short: String = text.chars().take(MAX_NAME_CHARS).collect();
         short.push('…');

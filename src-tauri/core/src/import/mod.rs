@@ -189,7 +189,14 @@ pub fn add(
         _ => None,
     };
     let clock = crate::engine::Clock::system();
-    let shown = std::fs::canonicalize(adding.path).unwrap_or_else(|_| adding.path.to_path_buf());
+    let shown = crate::platform::files::canonical(adding.path);
+    // Signed by this computer's authority (its signature checks out): the
+    // list says so, and the authority can revoke it.
+    let signed_by = crate::authority::load(store)
+        .ok()
+        .flatten()
+        .filter(|a| a.issued(&c.der))
+        .map(|a| a.signed_by());
     let record = Record {
         sha256_fingerprint: c.sha256_fingerprint.clone(),
         nickname: nickname.as_str().to_string(),
@@ -209,7 +216,7 @@ pub fn add(
         pem_file: None,
         recorded_at: Timestamp::now(),
         last_test: None,
-        signed_by: None,
+        signed_by,
         added: Some(AddedFrom {
             format: adding.inspected.format.words(has_key).to_string(),
             has_key,

@@ -68,21 +68,35 @@ fn shown(path: &Path) -> String {
     format!("{head}…{tail}")
 }
 
-/// Reads at most the size limit of `path`.
+/// Reads at most the size limit of `path`. The file is opened once and
+/// its handle checked: a check of the path followed by an open would let a
+/// FIFO swapped in between block the read forever. On Unix the open itself
+/// does not wait for a FIFO's writer (O_NONBLOCK, which changes nothing
+/// for a regular file).
 pub fn file_bytes(path: &Path) -> Result<Zeroizing<Vec<u8>>, ImportError> {
     let unreadable = |e: std::io::Error| ImportError::Unreadable {
         path: shown(path),
         reason: crate::store::plain_io(&e),
     };
     let max = Limits::default().max_bytes;
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_file() {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        // Windows opens no folder as a file: say what it is.
+        Err(_) if path.is_dir() => return Err(ImportError::NotAFile(shown(path))),
+        Err(e) => return Err(unreadable(e)),
+    };
+    if !file.metadata().map_err(unreadable)?.is_file() {
         return Err(ImportError::NotAFile(shown(path)));
     }
     let mut bytes = Zeroizing::new(Vec::new());
-    std::fs::File::open(path)
-        .map_err(unreadable)?
-        .take(max as u64 + 1)
+    file.take(max as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() > max {
@@ -172,7 +186,9 @@ fn pkcs12(bytes: &[u8], password: Option<&str>, limits: &Limits) -> Result<Inspe
             old.describe()
         ));
     }
-    if opened.protection.plain_key {
+    if opened.protection.mac.is_none() && schemes.is_empty() {
+        warnings.push("This file is not protected by a password: it has no integrity check and nothing in it is encrypted, so it opens with any password. Anyone who has a copy can use its private key: keep it somewhere only you can read, and replace it with a new certificate when you can.".into());
+    } else if opened.protection.plain_key {
         warnings.push("The file's private key is not encrypted inside it; keep the file somewhere only you can read.".into());
     }
     // Anything but AES is a file made for older systems: its replacement

@@ -176,10 +176,15 @@ fn adding_checks_purpose_nickname_and_fingerprint() {
     let record = add(&store, &keychains, &adding).unwrap();
     let added = record.added.as_ref().unwrap();
     assert!(!added.has_key && added.self_signed && !added.client_auth);
+    // The absolute path, as the admin reads it (on Windows without `\\?\`).
     assert_eq!(
         record.file,
-        std::fs::canonicalize(&file).unwrap().display().to_string()
+        crate::platform::files::canonical(&file)
+            .display()
+            .to_string()
     );
+    assert!(!record.file.starts_with(r"\\?\"), "{}", record.file);
+    assert!(std::path::Path::new(&record.file).is_absolute());
     // The same certificate again, under another name: refused, naming it.
     adding.nickname = "Again";
     let e = add(&store, &keychains, &adding).unwrap_err().to_string();

@@ -242,18 +242,51 @@ fn a_panic_in_the_middle_of_an_operation_loses_nothing() {
 fn a_certificate_discarded_while_being_made_is_dropped() {
     let w = World::new();
     let p = w.pending();
-    *p.lock() = State::Generating { abandoned: false };
+    *p.lock() = State::Generating {
+        id: 7,
+        abandoned: false,
+    };
     assert!(p.has_pending(), "closing asks while a key is made");
     p.discard();
     assert!(!p.has_pending(), "then the window may close");
     let clock = Clock::system();
     let request = Request::parse(&raw("Abandoned"), clock.today(), []).unwrap();
     let issued = engine::issue(&request, &clock).unwrap();
-    let result = p.finish_make(issued, None);
+    let result = p.finish_make(7, issued, None);
     assert!(matches!(result, Err(LifeError::Discarded)), "{result:?}");
     assert!(matches!(p.password(), Err(LifeError::Nothing)));
     // And the next one goes through.
     make(&p, "Next");
+}
+
+/// A generation that was discarded and finishes after a newer one was made
+/// (its password already shown) leaves the newer certificate alone.
+#[test]
+fn a_late_abandoned_generation_keeps_the_newer_certificate() {
+    let w = World::new();
+    let p = w.pending();
+    // The first generation: started, then the window was closed on it.
+    let first = p
+        .generations
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        + 1;
+    *p.lock() = State::Generating {
+        id: first,
+        abandoned: false,
+    };
+    p.discard();
+    // The admin made another one; its password is on screen.
+    let newer = make(&p, "Newer");
+    // The first one ends only now.
+    let clock = Clock::system();
+    let request = Request::parse(&raw("Late"), clock.today(), []).unwrap();
+    let late = engine::issue(&request, &clock).unwrap();
+    let result = p.finish_make(first, late, None);
+    assert!(matches!(result, Err(LifeError::Discarded)), "{result:?}");
+    assert_eq!(p.pending_nickname().as_deref(), Some("Newer"));
+    assert_eq!(p.password().unwrap().as_str(), newer.password.as_str());
+    p.confirm_saved(true).unwrap();
+    p.save(&w.path("newer.p12")).unwrap();
 }
 
 #[test]

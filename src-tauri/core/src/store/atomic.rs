@@ -2,16 +2,25 @@
 //! either the old content or the new one, never a mix; and a lock that keeps
 //! two AuthCert processes from interleaving their read-modify-write.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, TryLockError};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rand::rngs::SysRng;
 use rand::TryRng;
 
-use crate::platform;
+use crate::platform::{self, files, files::Create};
 
 const LOCK_NAME: &str = "certificates.lock";
+/// Who holds the lock, for a process that waited too long. A file of its
+/// own: Windows' lock keeps others from reading the locked file.
+const HOLDER_NAME: &str = "certificates.lock.holder";
+/// How long a change waits for another AuthCert process: its changes take
+/// milliseconds, so a lock held this long belongs to a process that is
+/// stopped (Ctrl-Z in a terminal) or stuck, and waiting on would freeze
+/// the window's commands.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// Held while a process reads, changes and writes the list. The operating
 /// system releases it when the file closes, even if the process is killed.
@@ -19,18 +28,99 @@ pub struct DirLock {
     _file: File,
 }
 
-/// Waits for, then takes, the folder's lock (creating the folder first).
-pub fn lock(dir: &Path) -> io::Result<DirLock> {
-    fs::create_dir_all(dir)?;
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(LOCK_NAME))?;
+/// Why the lock was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    /// Another process held it for all of `LOCK_WAIT`: who, in words.
+    #[error("held by {holder}")]
+    Held { holder: String, waited: Duration },
+}
+
+/// Waits a bounded time for, then takes, the folder's lock (creating the
+/// folder first, owner-only). Records who holds it.
+pub fn lock(dir: &Path) -> Result<DirLock, LockError> {
+    platform::files::create_private_dir(dir)?;
+    let file = files::create_owner_only(&dir.join(LOCK_NAME), Create::OpenOrNew)?;
     // flock on Unix, LockFileEx on Windows: advisory, per open file, so two
     // threads of one process exclude each other too.
-    file.lock()?;
+    let file = match file.try_lock() {
+        Ok(()) => file,
+        Err(TryLockError::Error(e)) => return Err(e.into()),
+        Err(TryLockError::WouldBlock) => wait_for(file, dir)?,
+    };
+    // Best effort: it only names the holder in another process's message.
+    if let Ok(mut f) = files::create_owner_only(&dir.join(HOLDER_NAME), Create::Truncate) {
+        let _ = f.write_all(holder_words().as_bytes());
+    }
+    crate::hooks::hold_point("list-lock");
     Ok(DirLock { _file: file })
+}
+
+/// Waits for `file`'s lock at most `lock_wait()`. The wait itself is the
+/// system's (a blocked `flock`, queued like any other waiter, so a process
+/// changing the list again and again cannot starve this one), on a thread
+/// of its own; when the time is up, that thread lets go of the lock as soon
+/// as it gets it, and the holder is named.
+fn wait_for(file: File, dir: &Path) -> Result<File, LockError> {
+    let (taken, get) = std::sync::mpsc::sync_channel::<std::io::Result<File>>(1);
+    std::thread::Builder::new()
+        .name("list lock".into())
+        .spawn(move || {
+            let result = file.lock().map(|()| file);
+            // Nobody waits any more: dropping the file releases the lock.
+            let _ = taken.send(result);
+        })?;
+    let wait = lock_wait();
+    let started = Instant::now();
+    match get.recv_timeout(wait) {
+        Ok(result) => Ok(result?),
+        Err(_) => {
+            let holder = fs::read_to_string(dir.join(HOLDER_NAME))
+                .ok()
+                .map(|t| crate::text::shown(t.trim()).into_owned())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| "another AuthCert".into());
+            Err(LockError::Held {
+                holder,
+                waited: started.elapsed().max(wait),
+            })
+        }
+    }
+}
+
+/// "process 4242 (authcert generate)".
+fn holder_words() -> String {
+    let mut args = std::env::args_os();
+    let program = args
+        .next()
+        .and_then(|p| {
+            Path::new(&p)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "AuthCert".into());
+    let command = args
+        .next()
+        .map(|a| a.to_string_lossy().into_owned())
+        .filter(|a| !a.starts_with('-'))
+        .map(|a| format!(" {}", a.chars().take(20).collect::<String>()))
+        .unwrap_or_default();
+    format!("process {} ({program}{command})", std::process::id())
+}
+
+/// `LOCK_WAIT`; the tests shorten it (AUTHCERT_TEST_LOCK_WAIT_MS, only in
+/// builds with the test hooks).
+fn lock_wait() -> Duration {
+    #[cfg(feature = "test-hooks")]
+    if let Some(ms) = std::env::var("AUTHCERT_TEST_LOCK_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    LOCK_WAIT
 }
 
 /// The steps of a replacement, for simulating a crash after each one.
@@ -77,10 +167,8 @@ pub fn replace_crashing_after(
     };
     remove_stale_temps(dir, name);
     let temp = dir.join(format!(".{name}.{}.tmp", random_tag()?));
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
     // The list names folders and files: the owner's business only.
-    let mut file = platform::files::owner_only(&mut options).open(&temp)?;
+    let mut file = files::create_owner_only(&temp, Create::New)?;
     let result = (|| {
         crashed(Step::TempCreated)?;
         let half = bytes.len() / 2;

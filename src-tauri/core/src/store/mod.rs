@@ -29,6 +29,8 @@ use crate::engine::Nickname;
 pub const FORMAT: u32 = 4;
 pub const LIST_NAME: &str = "certificates.json";
 pub const SETTINGS_NAME: &str = "settings.json";
+/// Damage found and not dismissed yet (`Damaged`).
+pub const NOTICES_NAME: &str = "certificates.notices.json";
 /// The folder under the system's app-data folder (Tauri's identifier).
 pub const APP_FOLDER: &str = "org.authcert.authcert";
 /// Overrides the folder: for tests and portable use.
@@ -62,6 +64,8 @@ pub enum StoreError {
     Damaged(String),
     #[error("Reminder window: {0}")]
     ReminderDays(String),
+    #[error("Another AuthCert, {holder}, has been changing the list of certificates for {seconds} seconds and has not finished. If it is stopped (Ctrl-Z in a terminal), let it go on (fg) or close it; then try again. Nothing was changed.")]
+    Held { holder: String, seconds: u64 },
 }
 
 pub(crate) fn plain_io(e: &io::Error) -> String {
@@ -73,20 +77,34 @@ pub(crate) fn plain_io(e: &io::Error) -> String {
     }
 }
 
-/// A list file that could not be understood, and where it was kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A damage to the list that was found, and where the list as it was is
+/// kept. Said on Home, by `authcert list` and in the start-up notification
+/// until the admin dismisses it (`Store::dismiss_notices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Damaged {
     pub kept_as: PathBuf,
     pub reason: String,
+    /// How many records could not be read; None: the whole file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records: Option<usize>,
+    pub at: Timestamp,
 }
 
 impl Damaged {
     pub fn message(&self) -> String {
-        format!(
-            "The list of certificates was damaged ({}) and could not be read. It was kept as {}; certificates recorded in it are not shown. The certificate files themselves are not affected.",
-            self.reason,
-            self.kept_as.display()
-        )
+        let kept = crate::text::shown(&self.kept_as.display().to_string()).into_owned();
+        let reason = crate::text::shown(&self.reason).into_owned();
+        match self.records {
+            None => format!(
+                "The list of certificates was damaged ({reason}) and could not be read. It was kept as {kept}; certificates recorded in it are not shown. The certificate files themselves are not affected."
+            ),
+            Some(n) => format!(
+                "{} in the list could not be read ({reason}) and {} not shown; the list as it was is kept as {kept}. The other certificates are shown, and the certificate files themselves are not affected.",
+                if n == 1 { "1 certificate".to_string() } else { format!("{n} certificates") },
+                if n == 1 { "is" } else { "are" }
+            ),
+        }
     }
 }
 
@@ -94,8 +112,35 @@ impl Damaged {
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub records: Vec<Record>,
-    /// Set when this read found the file damaged and moved it aside.
-    pub damaged: Option<Damaged>,
+    /// Damage found, now or earlier, and not dismissed yet.
+    pub damaged: Vec<Damaged>,
+}
+
+impl Loaded {
+    /// What to say about the damage, if any.
+    pub fn notice(&self) -> Option<String> {
+        (!self.damaged.is_empty()).then(|| {
+            self.damaged
+                .iter()
+                .map(Damaged::message)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct NoticesFile {
+    format: u32,
+    notices: Vec<Damaged>,
+}
+
+/// What was read of a list file.
+enum Parsed {
+    Whole(Vec<Record>),
+    /// Some records could not be read: the rest, how many, and why.
+    Partly(Vec<Record>, usize, String),
+    Unreadable(String),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -138,7 +183,12 @@ impl Store {
     /// The folder from `AUTHCERT_DATA_DIR`, or the system's app-data folder.
     pub fn open_default() -> Result<Store, StoreError> {
         match std::env::var_os(DATA_DIR_VAR) {
-            Some(dir) if !dir.is_empty() => Ok(Store::at(PathBuf::from(dir))),
+            // Absolute, so that it reads whole in messages (on Windows a
+            // Unix-style `/data` becomes `C:\data`, as it is meant).
+            Some(dir) if !dir.is_empty() => {
+                let dir = PathBuf::from(dir);
+                Ok(Store::at(std::path::absolute(&dir).unwrap_or(dir)))
+            }
             _ => dirs::data_dir()
                 .map(|d| Store::at(d.join(APP_FOLDER)))
                 .ok_or(StoreError::NoDataDir),
@@ -158,62 +208,132 @@ impl Store {
     }
 
     fn lock(&self) -> Result<atomic::DirLock, StoreError> {
-        atomic::lock(&self.dir).map_err(|source| StoreError::Unwritable {
-            path: self.list_path(),
-            source,
+        atomic::lock(&self.dir).map_err(|e| match e {
+            atomic::LockError::Io(source) => StoreError::Unwritable {
+                path: self.list_path(),
+                source,
+            },
+            atomic::LockError::Held { holder, waited } => StoreError::Held {
+                holder,
+                seconds: waited.as_secs(),
+            },
         })
     }
 
-    /// Reads the list. A damaged file is moved aside and reported once.
+    /// Reads the list (see `read_locked` for a damaged one).
     pub fn load(&self) -> Result<Loaded, StoreError> {
         let _lock = self.lock()?;
         self.read_locked()
     }
 
+    /// Reads the list under the lock. Records that cannot be read are put
+    /// aside (the file as it was is kept) and the others read on; a file
+    /// that cannot be read at all is kept aside whole. Either way a notice
+    /// is recorded, said on every read until dismissed.
     fn read_locked(&self) -> Result<Loaded, StoreError> {
         let path = self.list_path();
+        let mut damaged = self.notices_locked();
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Loaded::default()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(Loaded {
+                    records: Vec::new(),
+                    damaged,
+                })
+            }
             Err(source) => return Err(StoreError::Unreadable { path, source }),
         };
-        let reason = match serde_json::from_slice::<Version>(&bytes) {
-            Ok(v) if v.format > FORMAT => {
+        if let Ok(v) = serde_json::from_slice::<Version>(&bytes) {
+            if v.format > FORMAT {
                 return Err(StoreError::NewerFormat {
                     path,
                     found: v.format,
-                })
+                });
             }
-            Ok(v) => match parse_list(&bytes, v.format) {
-                Ok(file) => {
-                    let mut records = file.certificates;
-                    sort(&mut records);
-                    return Ok(Loaded {
-                        records,
-                        damaged: None,
-                    });
-                }
-                Err(e) => e.to_string(),
-            },
-            Err(e) => e.to_string(),
-        };
+        }
         let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-        let kept_as = atomic::aside_name(&path, &stamp);
-        std::fs::rename(&path, &kept_as).map_err(|source| StoreError::Unwritable {
+        let unwritable = |source| StoreError::Unwritable {
             path: path.clone(),
             source,
-        })?;
-        Ok(Loaded {
-            records: Vec::new(),
-            damaged: Some(Damaged { kept_as, reason }),
-        })
+        };
+        let mut records = match parse_list(&bytes) {
+            Parsed::Whole(records) => records,
+            Parsed::Partly(records, lost, reason) => {
+                // The file as it was is kept; the list goes on without the
+                // records that could not be read.
+                let kept_as = atomic::aside_name(&path, &stamp);
+                std::fs::copy(&path, &kept_as).map_err(unwritable)?;
+                self.write_locked(&records, None)?;
+                damaged.push(Damaged {
+                    kept_as,
+                    reason,
+                    records: Some(lost),
+                    at: Timestamp::now(),
+                });
+                self.write_notices_locked(&damaged)?;
+                records
+            }
+            Parsed::Unreadable(reason) => {
+                let kept_as = atomic::aside_name(&path, &stamp);
+                std::fs::rename(&path, &kept_as).map_err(unwritable)?;
+                damaged.push(Damaged {
+                    kept_as,
+                    reason,
+                    records: None,
+                    at: Timestamp::now(),
+                });
+                self.write_notices_locked(&damaged)?;
+                Vec::new()
+            }
+        };
+        records.iter_mut().for_each(Record::plain_paths);
+        sort(&mut records);
+        Ok(Loaded { records, damaged })
+    }
+
+    /// The notices not dismissed yet (none when the file is missing or
+    /// cannot be read: it is AuthCert's own small file).
+    fn notices_locked(&self) -> Vec<Damaged> {
+        std::fs::read(self.dir.join(NOTICES_NAME))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<NoticesFile>(&b).ok())
+            .map(|f| f.notices)
+            .unwrap_or_default()
+    }
+
+    fn write_notices_locked(&self, notices: &[Damaged]) -> Result<(), StoreError> {
+        let path = self.dir.join(NOTICES_NAME);
+        let unwritable = |source| StoreError::Unwritable {
+            path: path.clone(),
+            source,
+        };
+        let file = NoticesFile {
+            format: 1,
+            notices: notices.to_vec(),
+        };
+        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| unwritable(e.into()))?;
+        atomic::replace(&self.dir, NOTICES_NAME, &bytes).map_err(unwritable)
+    }
+
+    /// The admin has seen the damage: it is no longer said. The files kept
+    /// aside stay where they are.
+    pub fn dismiss_notices(&self) -> Result<(), StoreError> {
+        let _lock = self.lock()?;
+        match std::fs::remove_file(self.dir.join(NOTICES_NAME)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(StoreError::Unwritable {
+                path: self.dir.join(NOTICES_NAME),
+                source,
+            }),
+        }
     }
 
     /// Reads, changes and writes the list under the lock.
     fn change<T>(
         &self,
         f: impl FnOnce(&mut Vec<Record>) -> Result<T, StoreError>,
-    ) -> Result<(T, Option<Damaged>), StoreError> {
+    ) -> Result<(T, Vec<Damaged>), StoreError> {
         let _lock = self.lock()?;
         let Loaded {
             mut records,
@@ -245,7 +365,7 @@ impl Store {
     /// Records a new certificate, if its nickname is free (compared as the
     /// form compares them) and its fingerprint is not listed yet: checked
     /// under the lock, so two processes cannot both take one nickname.
-    pub fn add_new(&self, record: Record) -> Result<Option<Damaged>, StoreError> {
+    pub fn add_new(&self, record: Record) -> Result<Vec<Damaged>, StoreError> {
         self.change(|records| {
             if let Some(same) = records
                 .iter()
@@ -267,7 +387,7 @@ impl Store {
     }
 
     /// Records a certificate (again, if its fingerprint is listed).
-    pub fn add(&self, record: Record) -> Result<Option<Damaged>, StoreError> {
+    pub fn add(&self, record: Record) -> Result<Vec<Damaged>, StoreError> {
         self.change(|records| {
             records.retain(|r| r.sha256_fingerprint != record.sha256_fingerprint);
             records.push(record);
@@ -298,6 +418,24 @@ impl Store {
                 .find(|r| r.sha256_fingerprint == fingerprint)
                 .ok_or(StoreError::NotFound)?;
             r.keychain_account = account;
+            Ok(r.clone())
+        })
+        .map(|(r, _)| r)
+    }
+
+    /// Records which authority on this computer signed a listed
+    /// certificate (one made elsewhere and added, found to be its).
+    pub fn set_signed_by(
+        &self,
+        fingerprint: &str,
+        signed_by: Option<crate::engine::SignedBy>,
+    ) -> Result<Record, StoreError> {
+        self.change(|records| {
+            let r = records
+                .iter_mut()
+                .find(|r| r.sha256_fingerprint == fingerprint)
+                .ok_or(StoreError::NotFound)?;
+            r.signed_by = signed_by;
             Ok(r.clone())
         })
         .map(|(r, _)| r)
@@ -362,16 +500,41 @@ impl Store {
     }
 }
 
-/// The list in the current format, from a file of format `format` or older.
-fn parse_list(bytes: &[u8], format: u32) -> serde_json::Result<ListFile> {
-    if format >= FORMAT {
-        return serde_json::from_slice(bytes);
+/// The records of a list file of this format or older, each read on its
+/// own: one that cannot be read does not hide the others.
+fn parse_list(bytes: &[u8]) -> Parsed {
+    let value: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return Parsed::Unreadable(e.to_string()),
+    };
+    let Some(format) = value.get("format").and_then(serde_json::Value::as_u64) else {
+        return Parsed::Unreadable("it has no format number".into());
+    };
+    let Some(items) = value
+        .get("certificates")
+        .and_then(serde_json::Value::as_array)
+    else {
+        return Parsed::Unreadable("it has no list of certificates".into());
+    };
+    let mut records = Vec::new();
+    let (mut lost, mut reason) = (0, None);
+    for item in items {
+        let mut item = item.clone();
+        if format < 2 {
+            Record::upgrade_format_1(&mut item);
+        }
+        match serde_json::from_value::<Record>(item) {
+            Ok(r) => records.push(r),
+            Err(e) => {
+                lost += 1;
+                reason.get_or_insert_with(|| e.to_string());
+            }
+        }
     }
-    let mut value: serde_json::Value = serde_json::from_slice(bytes)?;
-    if let Some(records) = value["certificates"].as_array_mut() {
-        records.iter_mut().for_each(Record::upgrade_format_1);
+    match reason {
+        None => Parsed::Whole(records),
+        Some(reason) => Parsed::Partly(records, lost, reason),
     }
-    serde_json::from_value(value)
 }
 
 fn sort(records: &mut [Record]) {

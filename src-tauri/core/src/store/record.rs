@@ -112,6 +112,14 @@ impl Record {
         }
     }
 
+    /// Paths as the admin reads them: earlier Windows builds stored them
+    /// as `\\?\C:\…` (platform::files::plain).
+    pub(crate) fn plain_paths(&mut self) {
+        use crate::platform::files::plain;
+        self.file = plain(&self.file);
+        self.pem_file = self.pem_file.as_deref().map(plain);
+    }
+
     /// Whether the password is in the keychain.
     pub fn in_keychain(&self) -> bool {
         self.keychain_account.is_some()

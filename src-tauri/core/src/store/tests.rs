@@ -116,7 +116,7 @@ fn a_crash_after_any_step_leaves_a_loadable_list() {
         }
         // Before the rename the old list is intact; after it, the new one.
         let loaded = store.load().unwrap();
-        assert!(loaded.damaged.is_none(), "{step:?}: {:?}", loaded.damaged);
+        assert!(loaded.damaged.is_empty(), "{step:?}: {:?}", loaded.damaged);
         let expected = if step == Step::Renamed { 2 } else { 1 };
         assert_eq!(loaded.records.len(), expected, "{step:?}");
         // The next write cleans up what the crash left.
@@ -132,11 +132,10 @@ fn a_crash_after_any_step_leaves_a_loadable_list() {
 }
 
 #[test]
-fn a_damaged_file_is_kept_aside_reported_once_and_the_list_goes_on() {
+fn a_damaged_file_is_kept_aside_and_reported_until_dismissed() {
     for garbage in [
         &b"{\"format\": 1, \"certificates\": [ {\"nick"[..],
         b"\x00\x01not json",
-        b"{\"format\": 1, \"certificates\": [{\"nickname\": 5}]}",
         b"[]",
         b"",
     ] {
@@ -144,8 +143,11 @@ fn a_damaged_file_is_kept_aside_reported_once_and_the_list_goes_on() {
         let store = Store::at(tmp.path());
         fs::write(store.list_path(), garbage).unwrap();
         let loaded = store.load().unwrap();
-        let damaged = loaded.damaged.expect("reported");
+        let [damaged] = loaded.damaged.as_slice() else {
+            panic!("reported: {:?}", loaded.damaged)
+        };
         assert!(loaded.records.is_empty());
+        assert_eq!(damaged.records, None, "the whole file");
         assert_eq!(
             fs::read(&damaged.kept_as).unwrap(),
             garbage,
@@ -155,20 +157,66 @@ fn a_damaged_file_is_kept_aside_reported_once_and_the_list_goes_on() {
         assert!(damaged
             .message()
             .contains(&damaged.kept_as.display().to_string()));
-        assert!(store.load().unwrap().damaged.is_none(), "reported once");
+        // Said again on every read, and after a change, until dismissed.
+        assert_eq!(store.load().unwrap().damaged, loaded.damaged);
         store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
         assert_eq!(names(&store), ["Cert 1"]);
+        assert_eq!(store.load().unwrap().damaged, loaded.damaged);
+        store.dismiss_notices().unwrap();
+        assert!(store.load().unwrap().damaged.is_empty());
         assert!(damaged.kept_as.exists(), "never deleted");
     }
 }
 
+/// One record that cannot be read hides none of the others: they are read
+/// on, the list as it was is kept aside, and the damage is said until the
+/// admin dismisses it.
 #[test]
-fn a_damaged_file_found_while_adding_is_reported_and_the_record_kept() {
+fn one_damaged_record_hides_no_other() {
     let tmp = tempfile::tempdir().unwrap();
     let store = Store::at(tmp.path());
-    fs::write(store.list_path(), b"garbage").unwrap();
-    let damaged = store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
-    assert!(damaged.is_some());
+    store.add(record(1, "2027-01-01T00:00:00Z")).unwrap();
+    store.add(record(2, "2027-02-01T00:00:00Z")).unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&fs::read(store.list_path()).unwrap()).unwrap();
+    let list = value["certificates"].as_array_mut().unwrap();
+    list.insert(1, serde_json::json!({ "nickname": 5 }));
+    list[2]["notAfter"] = serde_json::json!("not a date");
+    let original = serde_json::to_vec_pretty(&value).unwrap();
+    fs::write(store.list_path(), &original).unwrap();
+
+    let loaded = store.load().unwrap();
+    assert_eq!(names(&store), ["Cert 1"]);
+    let [damaged] = loaded.damaged.as_slice() else {
+        panic!("{:?}", loaded.damaged)
+    };
+    assert_eq!(damaged.records, Some(2));
+    assert_eq!(fs::read(&damaged.kept_as).unwrap(), original);
+    let message = damaged.message();
+    assert!(
+        message.starts_with("2 certificates in the list could not be read"),
+        "{message}"
+    );
+    assert!(
+        message.contains("The other certificates are shown"),
+        "{message}"
+    );
+    // No second copy on the next read; still said.
+    let again = store.load().unwrap();
+    assert_eq!(again.damaged, loaded.damaged);
+    let copies = fs::read_dir(tmp.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".damaged-")
+        })
+        .count();
+    assert_eq!(copies, 1);
+    store.dismiss_notices().unwrap();
+    assert!(store.load().unwrap().damaged.is_empty());
     assert_eq!(names(&store), ["Cert 1"]);
 }
 

@@ -62,6 +62,19 @@ pub fn pack(
     encryption: Encryption,
     password: &Password,
 ) -> Result<Zeroizing<Vec<u8>>, IssueError> {
+    pack_with_crls(key_pkcs8, cert_der, naming, &[], encryption, password)
+}
+
+/// As `pack`, with revocation lists (DER) in crlBags beside the
+/// certificates (readers that know no CRLs skip them).
+pub fn pack_with_crls(
+    key_pkcs8: &[u8],
+    cert_der: &[u8],
+    naming: Naming<'_>,
+    crls: &[&[u8]],
+    encryption: Encryption,
+    password: &Password,
+) -> Result<Zeroizing<Vec<u8>>, IssueError> {
     let (scheme, mac) = encryption.profile();
     write::write(
         &Contents {
@@ -70,6 +83,7 @@ pub fn pack(
             chain: naming.chain,
             friendly_name: naming.friendly_name,
             local_key_id: naming.local_key_id,
+            crls,
         },
         scheme,
         mac,

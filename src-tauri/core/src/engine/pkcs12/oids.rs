@@ -9,6 +9,8 @@ pub const DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.1");
 pub const ENCRYPTED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.6");
 /// id-envelopedData (RFC 5652): public-key encryption, not read.
 pub const ENVELOPED_DATA: Oid = Oid::new_unwrap("1.2.840.113549.1.7.3");
+/// x509CRL, the one CRL type of a crlBag (RFC 7292 4.2.4, pkcs-9 crlTypes 1).
+pub const X509_CRL: Oid = Oid::new_unwrap("1.2.840.113549.1.9.23.1");
 /// pkcs-9-at-friendlyName (RFC 2985).
 pub const FRIENDLY_NAME: Oid = Oid::new_unwrap("1.2.840.113549.1.9.20");
 /// pkcs-9-at-localKeyId (RFC 2985).

@@ -208,6 +208,39 @@ fn cipher_name(e: &pkcs5::pbes2::EncryptionScheme) -> String {
     }
 }
 
+/// The rounds of key derivation decrypting with `alg` costs, read from its
+/// parameters before any is spent: PBKDF2's iterations times its output
+/// blocks, or the PKCS#12 schemes' iterations twice (key, then IV).
+/// Parameters that do not parse cost nothing (decryption refuses them).
+pub fn cost(alg: &AlgorithmIdentifierOwned) -> u64 {
+    let Some(params_der) = alg.parameters.as_ref().and_then(|p| p.to_der().ok()) else {
+        return 0;
+    };
+    match scheme_of(alg) {
+        Scheme::Pbes2 { .. } => match pkcs5::pbes2::Parameters::from_der(&params_der) {
+            Ok(p) => match &p.kdf {
+                pkcs5::pbes2::Kdf::Pbkdf2(k) => {
+                    use pkcs5::pbes2::Pbkdf2Prf as P;
+                    // A 20- or 28-byte PRF needs two blocks for an AES-256 key.
+                    let blocks = match k.prf {
+                        P::HmacWithSha1 | P::HmacWithSha224 => 2,
+                        _ => 1,
+                    };
+                    u64::from(k.iteration_count) * blocks
+                }
+                _ => 0,
+            },
+            Err(_) => 0,
+        },
+        Scheme::Pkcs12TripleDes | Scheme::Pkcs12TwoKeyTripleDes | Scheme::Pkcs12Rc2 { .. } => {
+            Pkcs12PbeParams::from_der(&params_der)
+                .map(|p| u64::try_from(p.iterations).unwrap_or(0) * 2)
+                .unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
 /// Decrypts `ciphertext`, refusing more than `max_iterations`.
 pub fn decrypt(
     alg: &AlgorithmIdentifierOwned,

@@ -42,6 +42,9 @@ pub struct Contents<'a> {
     pub friendly_name: &'a str,
     /// localKeyId of the key and its certificate.
     pub local_key_id: &'a [u8],
+    /// Revocation lists (DER), in crlBags beside the certificates: an
+    /// authority's backup carries its revocations this way.
+    pub crls: &'a [&'a [u8]],
 }
 
 /// The MAC's digest.
@@ -67,6 +70,9 @@ pub fn write(
     let mut certs = vec![cert_bag(contents.certificate, named.clone()).map_err(err)?];
     for (name, der) in contents.chain {
         certs.push(cert_bag(der, attributes(name, None).map_err(err)?).map_err(err)?);
+    }
+    for der in contents.crls {
+        certs.push(crl_bag(der).map_err(err)?);
     }
     let certs_der = Zeroizing::new(certs.to_der().map_err(err)?);
     let mac_salt = random_salt()?;
@@ -176,6 +182,18 @@ fn cert_bag(der: &[u8], attrs: Attributes) -> der::Result<SafeBag> {
         bag_id: pkcs12::PKCS_12_CERT_BAG_OID,
         bag_value: bag.to_der()?,
         bag_attributes: Some(attrs),
+    })
+}
+
+fn crl_bag(der: &[u8]) -> der::Result<SafeBag> {
+    let bag = pkcs12::CrlBag {
+        crl_id: oids::X509_CRL,
+        crl_value: OctetString::new(der.to_vec())?,
+    };
+    Ok(SafeBag {
+        bag_id: pkcs12::PKCS_12_CRL_BAG_OID,
+        bag_value: bag.to_der()?,
+        bag_attributes: None,
     })
 }
 
