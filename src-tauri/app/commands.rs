@@ -21,7 +21,7 @@ use authcert_core::engine::{
 use authcert_core::form::Defaults;
 use authcert_core::howto::{self, Snippet};
 use authcert_core::keychain;
-use authcert_core::life::{LifeError, Pending};
+use authcert_core::life::{LifeError, Pending, Saved};
 
 use super::error::AppError;
 use super::shell::{blocking, bool_of, export_public};
@@ -275,12 +275,16 @@ pub struct Downloaded {
 
 /// The "How to use it" texts of the saved certificate.
 fn snippets_of(pending: &Pending) -> Result<Vec<Snippet>, AppError> {
-    let (facts, saved) = pending.saved()?;
-    Ok(howto::snippets(howto::Files {
+    let (_, saved) = pending.saved()?;
+    Ok(snippets_for(&saved))
+}
+
+fn snippets_for(saved: &Saved) -> Vec<Snippet> {
+    howto::snippets(howto::Files {
         p12: &saved.path,
         pem: saved.pem.as_deref(),
-        encryption: facts.encryption,
-    }))
+        encryption: saved.encryption,
+    })
 }
 
 /// Copies one "How to use it" text (by its id) to the clipboard.
@@ -326,11 +330,14 @@ pub async fn download<R: Runtime>(
             &["p12", "pfx"],
         )
         .ok_or(AppError::Cancelled)?;
+        // Everything the screen shows comes from what `save` returned: a
+        // discard fired beside the download may already have closed the
+        // certificate, and the file is saved and listed all the same.
         let saved = pending.save(&path)?;
         Ok(Downloaded {
             path: saved.path.display().to_string(),
             pem: saved.pem.as_ref().map(|p| p.display().to_string()),
-            snippets: snippets_of(&pending)?,
+            snippets: snippets_for(&saved),
             in_keychain: saved.keychain_account.is_some(),
             keychain_text: saved
                 .keychain_account

@@ -25,8 +25,8 @@ use zeroize::Zeroizing;
 
 use crate::authority::{self, Authority};
 use crate::engine::{
-    self, Clock, Facts, FieldError, InvalidRequest, IssueError, Issued, RawRequest, Request,
-    Signer, SignerKind, Spares,
+    self, Clock, Encryption, Facts, FieldError, InvalidRequest, IssueError, Issued, RawRequest,
+    Request, Signer, SignerKind, Spares,
 };
 use crate::keychain::{self, KeychainError, Keychains};
 use crate::save::{self, SaveError, WriteNewError};
@@ -109,6 +109,10 @@ pub struct Saved {
     pub keychain_account: Option<String>,
     /// A damaged list found (and kept aside) while recording it.
     pub list_notice: Option<String>,
+    /// How the saved file is protected (for the "How to use it" texts, which
+    /// must not have to ask the certificate again: a discard may follow the
+    /// save at once).
+    pub encryption: Encryption,
 }
 
 /// Where the password was stored.
@@ -544,6 +548,7 @@ impl Pending {
                 damaged,
             }
             .notice(),
+            encryption: issued.facts.encryption,
         };
         {
             let mut state = self.lock();
@@ -553,6 +558,9 @@ impl Pending {
             };
             guard.done();
         }
+        // Where a discard can close the saved certificate before the caller
+        // has shown what was saved (tests/life_window.rs).
+        crate::hooks::hold_point("saved");
         // The last holder: dropping it wipes the password and the file's bytes.
         drop(issued);
         Ok(saved)
