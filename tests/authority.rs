@@ -994,8 +994,5 @@ fn invalid_input_exits_2_naming_the_option_and_writes_nothing() {
     let r = run(&bus, dir, &data, &["authority", "remove", "--yes"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!data.join("authority.json").exists());
-    assert!(bus
-        .entries()
-        .iter()
-        .all(|(a, _)| !a.starts_with("Authority: ")));
+    assert!(bus.accounts().iter().all(|a| !a.starts_with("Authority: ")));
 }
