@@ -158,7 +158,7 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let clock = Clock::system();
-    let end = engine::request::EndDateRange::default_end(clock.today(), None).to_string();
+    let end = engine::EndDateRange::default_end(clock.today(), None).to_string();
 
     // Warm-up: the first crypto call in a process starts aws-lc.
     let warm = RawRequest {

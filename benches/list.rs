@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 use authcert_core::engine::{self, Clock, RawRequest, Request};
+use authcert_core::ids::Fingerprint;
 use authcert_core::store::{Record, Store, DEFAULT_REMINDER_DAYS};
 
 fn median(mut v: Vec<Duration>) -> f64 {
@@ -32,7 +33,7 @@ fn main() {
     // fingerprints (the size of each record is what matters).
     let raw = RawRequest {
         nickname: "Bench".into(),
-        end_date: engine::request::EndDateRange::default_end(clock.today(), None).to_string(),
+        end_date: engine::EndDateRange::default_end(clock.today(), None).to_string(),
         key_type: Some("ecdsa-p256".into()),
         ..RawRequest::default()
     };
@@ -43,7 +44,7 @@ fn main() {
         .map(|i| {
             let mut facts = issued.facts.clone();
             facts.nickname = format!("Integration {i:04}");
-            facts.sha256_fingerprint = format!("{i:064X}");
+            facts.sha256_fingerprint = Fingerprint::of(format!("{i}").as_bytes());
             facts.not_after += jiff::SignedDuration::from_hours(i64::from(i) * 24);
             Record::new(
                 &facts,
@@ -92,7 +93,7 @@ fn main() {
         assert_eq!(hits, 1);
 
         let mut extra = loaded.records[0].clone();
-        extra.sha256_fingerprint = format!("extra {i}");
+        extra.sha256_fingerprint = Fingerprint::of(format!("extra {i}").as_bytes());
         let t = Instant::now();
         store.add(extra).expect("added");
         add.push(t.elapsed());

@@ -1,56 +1,112 @@
-/// The window's commands. Only these exist for the page, and only the
-/// capability in src-tauri/capabilities/ grants them, to the main window.
-const COMMANDS: &[&str] = &[
-    "defaults",
-    "validate",
-    "generate",
-    "prepare_key",
-    "copy",
-    "remember",
-    "forget",
-    "confirm_saved",
-    "download",
-    "save_pem",
-    "copy_snippet",
-    "export",
-    "discard",
-    "leave",
-    "home",
-    "details",
-    "export_listed",
-    "replacement",
-    "copy_from_keychain",
-    "remove",
-    "settings",
-    "set_reminder_days",
-    "dismiss_list_notice",
-    "test_pending",
-    "test_listed",
-    "cancel_test",
-    "add_pick",
-    "add_open",
-    "add_confirm",
-    "add_cancel",
-    "authority_view",
-    "authority_create",
-    "authority_export",
-    "authority_crl",
-    "authority_copy_setting",
-    "authority_backup_start",
-    "authority_backup_copy",
-    "authority_backup_save",
-    "authority_backup_cancel",
-    "authority_restore_pick",
-    "authority_restore",
-    "authority_remove",
-    "revoke",
+//! The window's commands, listed once: from this list the build makes the
+//! handler the app registers (`$OUT_DIR/handlers.rs`, included by
+//! app/lib.rs), the app manifest's permissions (one `allow-…` per command)
+//! and the one capability that grants them to the main window. Only these
+//! exist for the page.
+
+use std::path::Path;
+
+/// (module in src-tauri/app/, command).
+const COMMANDS: &[(&str, &str)] = &[
+    ("creating", "defaults"),
+    ("creating", "validate"),
+    ("creating", "generate"),
+    ("creating", "prepare_key"),
+    ("creating", "copy"),
+    ("creating", "remember"),
+    ("creating", "forget"),
+    ("creating", "confirm_saved"),
+    ("creating", "download"),
+    ("creating", "save_pem"),
+    ("creating", "copy_snippet"),
+    ("creating", "export"),
+    ("creating", "discard"),
+    ("creating", "leave"),
+    ("listing", "home"),
+    ("listing", "details"),
+    ("listing", "export_listed"),
+    ("listing", "replacement"),
+    ("listing", "copy_from_keychain"),
+    ("listing", "remove"),
+    ("listing", "settings"),
+    ("listing", "set_reminder_days"),
+    ("listing", "dismiss_list_notice"),
+    ("testing", "test_pending"),
+    ("testing", "test_listed"),
+    ("testing", "cancel_test"),
+    ("adding", "add_pick"),
+    ("adding", "add_open"),
+    ("adding", "add_confirm"),
+    ("adding", "add_cancel"),
+    ("issuing", "authority_view"),
+    ("issuing", "authority_create"),
+    ("issuing", "authority_export"),
+    ("issuing", "authority_crl"),
+    ("issuing", "authority_copy_setting"),
+    ("issuing", "authority_backup_start"),
+    ("issuing", "authority_backup_copy"),
+    ("issuing", "authority_backup_save"),
+    ("issuing", "authority_backup_cancel"),
+    ("issuing", "authority_restore_pick"),
+    ("issuing", "authority_restore"),
+    ("issuing", "authority_remove"),
+    ("issuing", "revoke"),
 ];
 
+/// The capability: the page may call its own commands and nothing else.
+fn capability() -> String {
+    let permissions: Vec<String> = COMMANDS
+        .iter()
+        .map(|(_, c)| format!("    \"allow-{}\"", c.replace('_', "-")))
+        .collect();
+    format!(
+        r#"{{
+  "identifier": "main-window",
+  "description": "The AuthCert window may call its own commands and nothing else: no file system, no shell, and no plugin API from the page (the save dialog, the clipboard and the reminder notification are used from Rust).",
+  "windows": ["main"],
+  "permissions": [
+{}
+  ]
+}}
+"#,
+        permissions.join(",\n")
+    )
+}
+
 fn main() {
-    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=src-tauri/build.rs");
+    let Some(out) = std::env::var_os("OUT_DIR") else {
+        panic!("cargo sets OUT_DIR for build scripts");
+    };
+    let out = Path::new(&out);
+    let paths: Vec<String> = COMMANDS.iter().map(|(m, c)| format!("{m}::{c}")).collect();
+    let handlers = format!("tauri::generate_handler![{}]\n", paths.join(", "));
+    let capabilities = out.join("capabilities");
+    let written = std::fs::write(out.join("handlers.rs"), handlers)
+        .and_then(|()| std::fs::create_dir_all(&capabilities))
+        .and_then(|()| std::fs::write(capabilities.join("main.json"), capability()));
+    if let Err(e) = written {
+        panic!(
+            "writing the generated command list into {}: {e}",
+            out.display()
+        );
+    }
+    // tauri-build reads capabilities through a glob: the folder's path is
+    // escaped; it wants the pattern for the whole build, hence 'static.
+    let mut escaped = String::new();
+    for c in capabilities.display().to_string().chars() {
+        match c {
+            '[' | ']' | '*' | '?' => escaped.extend(['[', c, ']']),
+            c => escaped.push(c),
+        }
+    }
+    escaped.push_str("/*.json");
+    let pattern: &'static str = Box::leak(escaped.into_boxed_str());
+    let names: Vec<&str> = COMMANDS.iter().map(|(_, c)| *c).collect();
+    let names: &'static [&'static str] = Box::leak(names.into_boxed_slice());
     let attributes = tauri_build::Attributes::new()
-        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+        .capabilities_path_pattern(pattern)
+        .app_manifest(tauri_build::AppManifest::new().commands(names));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");
     }

@@ -319,6 +319,16 @@ fn the_issuing_authority_in_the_window() {
     let e = error_of(app.invoke("revoke", json!({"id": id, "reason": "stolen"})));
     assert_eq!(e["field"], "reason", "{e}");
     let e = error_of(app.invoke("revoke", json!({"id": "nope", "reason": null})));
+    assert_eq!(e["field"], "id", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("SHA-256 fingerprint"),
+        "{e}"
+    );
+    let unknown = ["00"; 32].join(":");
+    let e = error_of(app.invoke("revoke", json!({"id": unknown, "reason": null})));
     assert!(
         e["message"].as_str().unwrap().contains("No certificate"),
         "{e}"

@@ -295,11 +295,18 @@ fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
         .contains("Download the certificate first"));
     assert!(message(app.invoke("copy", json!({}))).contains("generate one first"));
     // The list's commands, with ids that do not exist and values of the wrong type.
+    // An id of the right shape that no certificate has.
+    let unknown = ["00"; 32].join(":");
     for (command, args, expect) in [
         (
             "details",
-            json!({"id": "00:11"}),
+            json!({ "id": unknown }),
             "No certificate with this fingerprint",
+        ),
+        (
+            "details",
+            json!({"id": "00:11"}),
+            "Certificate: give a SHA-256 fingerprint: 64 hexadecimal digits",
         ),
         (
             "details",
@@ -309,11 +316,11 @@ fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
         (
             "details",
             json!({"id": "x".repeat(100_000)}),
-            "Certificate: give the fingerprint",
+            "Certificate: give a SHA-256 fingerprint",
         ),
         (
             "export_listed",
-            json!({"id": "00", "format": "pem"}),
+            json!({"id": unknown, "format": "pem"}),
             "No certificate",
         ),
         (
@@ -321,15 +328,19 @@ fn hostile_calls_to_the_commands_get_errors_and_write_nothing() {
             json!({"id": null}),
             "Certificate: give the fingerprint",
         ),
-        ("copy_from_keychain", json!({"id": "00"}), "No certificate"),
         (
-            "remove",
-            json!({"id": "00", "alsoKeychain": true}),
+            "copy_from_keychain",
+            json!({ "id": unknown }),
             "No certificate",
         ),
         (
             "remove",
-            json!({"id": "00", "alsoKeychain": "yes"}),
+            json!({"id": unknown, "alsoKeychain": true}),
+            "No certificate",
+        ),
+        (
+            "remove",
+            json!({"id": unknown, "alsoKeychain": "yes"}),
             "must be true or false",
         ),
         ("set_reminder_days", json!({"days": 0}), "Reminder window"),

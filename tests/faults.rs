@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use authcert_core::engine::{Encryption, KeyType, SignatureHash};
+use authcert_core::ids::{Fingerprint, Serial};
 use authcert_core::store::{Record, Store};
 
 fn bin() -> &'static str {
@@ -31,10 +32,10 @@ fn end_date() -> String {
 
 fn record(n: usize) -> Record {
     Record {
-        sha256_fingerprint: format!("FP:{n:06}"),
+        sha256_fingerprint: Fingerprint::of(format!("FP:{n:06}").as_bytes()),
         nickname: format!("Loop {n}"),
         subject: format!("CN=Loop {n}"),
-        serial: format!("{n:02X}"),
+        serial: Serial::from_bytes(&n.to_be_bytes()).unwrap(),
         sha1_thumbprint: format!("{n:040X}"),
         not_before: "2026-01-01T00:00:00Z".parse().unwrap(),
         not_after: "2027-01-01T00:00:00Z".parse().unwrap(),

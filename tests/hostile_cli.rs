@@ -464,7 +464,7 @@ fn scenario(dir: &Path, data: &Path, out: &Path, existing: &Path, before: &[Stri
             if valid_name && option.starts_with("--name") && args.len() == 4 {
                 continue;
             }
-            let date_ok = authcert_core::engine::request::parse_date(
+            let date_ok = authcert_core::engine::parse_date(
                 value,
                 authcert_core::engine::Field::AuthorityEndDate,
             )

@@ -2,7 +2,7 @@
 //! input (any Unicode, not only what a keyboard types), never panic and
 //! only ever accept what their rules allow.
 
-use authcert_core::engine::request::{
+use authcert_core::engine::{
     parse_date, EndDateRange, Nickname, MAX_VALIDITY_YEARS, NICKNAME_MAX_CHARS,
 };
 use authcert_core::engine::{Field, RawRequest, Request};

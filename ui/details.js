@@ -143,10 +143,10 @@
   el('revoke-cancel').addEventListener('click', () => revokeDialog.close());
   el('revoke-confirm').addEventListener('click', async () => {
     try {
-      await app.invoke('revoke', { id: current.id, reason: el('revoke-reason').value });
+      const revoked = await app.invoke('revoke', { id: current.id, reason: el('revoke-reason').value });
       revokeDialog.close();
       await open(current.id);
-      say('Revoked. Now export the new revocation list (Issuing authority › Export revocation list) and give it to your server: until then it still accepts this certificate.');
+      say(revoked.revokedText);
     } catch (e) {
       el('revoke-error').textContent = message(e);
     }

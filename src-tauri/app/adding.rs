@@ -15,11 +15,12 @@ use zeroize::Zeroizing;
 use authcert_core::engine::Clock;
 use authcert_core::import::{self, Adding, ImportError, Inspected, Preview};
 
-use super::commands::PendingState;
+use super::args::{bool_of, password_of, text_of, MAX_NICKNAME_CHARS};
+use super::creating::PendingState;
 use super::dialog;
 use super::error::AppError;
 use super::listing::ListState;
-use super::shell::{blocking, bool_of, password_of};
+use super::shell::blocking;
 
 /// The file being added: its path, what it holds once opened, and the
 /// .p12 password typed for it (wiped when the adding ends). Each start or
@@ -200,10 +201,7 @@ pub async fn add_confirm(
     pending: State<'_, PendingState>,
     adding: State<'_, AddState>,
 ) -> Result<String, AppError> {
-    let nickname = match nickname {
-        Value::String(s) if s.chars().count() <= 1000 => s,
-        _ => return Err(AppError::input("nickname", "Nickname: must be text.")),
-    };
+    let nickname = text_of(nickname, "nickname", "Nickname", MAX_NICKNAME_CHARS)?;
     let choice = match choice {
         Value::Null => None,
         Value::Number(n) => match n.as_u64().and_then(|n| usize::try_from(n).ok()) {
@@ -248,11 +246,12 @@ pub async fn add_confirm(
                 confirm_any_purpose: any_purpose,
                 keep_password: if keep { password } else { None },
             },
+            &Clock::system(),
         )?)
     })
     .await?;
     adding.end();
-    Ok(record.sha256_fingerprint)
+    Ok(record.sha256_fingerprint.to_string())
 }
 
 /// Ends an adding without adding: the typed password is wiped, and an open

@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 
 use tauri::{Manager, Runtime, WebviewWindow};
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
 /// A dialog over the window that starts in Downloads (or home), not
 /// wherever the app was started from.
-fn builder<R: Runtime>(window: &WebviewWindow<R>) -> tauri_plugin_dialog::FileDialogBuilder<R> {
+fn builder<R: Runtime>(window: &WebviewWindow<R>) -> FileDialogBuilder<R> {
     let builder = window.dialog().file().set_parent(window);
     match [window.path().download_dir(), window.path().home_dir()]
         .into_iter()
@@ -29,16 +29,9 @@ pub fn save_path<R: Runtime>(
     filter_name: &str,
     extensions: &[&str],
 ) -> Option<PathBuf> {
-    #[cfg(feature = "test-hooks")]
-    if let Some(answer) = test_hook::answer() {
-        return answer;
-    }
-    builder(window)
-        .set_title(title)
-        .set_file_name(suggested_name)
-        .add_filter(filter_name, extensions)
-        .blocking_save_file()
-        .and_then(|p| p.into_path().ok())
+    ask(window, title, filter_name, extensions, |b| {
+        b.set_file_name(suggested_name).blocking_save_file()
+    })
 }
 
 /// Asks which file to open; None when the admin cancels. Blocks the
@@ -49,15 +42,29 @@ pub fn open_path<R: Runtime>(
     filter_name: &str,
     extensions: &[&str],
 ) -> Option<PathBuf> {
+    ask(window, title, filter_name, extensions, |b| {
+        b.blocking_pick_file()
+    })
+}
+
+/// Shows a dialog made by `show` (or, in tests, takes the hook's answer).
+fn ask<R: Runtime>(
+    window: &WebviewWindow<R>,
+    title: &str,
+    filter_name: &str,
+    extensions: &[&str],
+    show: impl FnOnce(FileDialogBuilder<R>) -> Option<FilePath>,
+) -> Option<PathBuf> {
     #[cfg(feature = "test-hooks")]
     if let Some(answer) = test_hook::answer() {
         return answer;
     }
-    builder(window)
-        .set_title(title)
-        .add_filter(filter_name, extensions)
-        .blocking_pick_file()
-        .and_then(|p| p.into_path().ok())
+    show(
+        builder(window)
+            .set_title(title)
+            .add_filter(filter_name, extensions),
+    )
+    .and_then(|p| p.into_path().ok())
 }
 
 /// End-to-end tests answer the dialog through a file named by

@@ -11,16 +11,17 @@ use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 
-use authcert_core::authority::{self, view::View, AuthorityError, Backup, Reason};
+use authcert_core::authority::{self, view::View, Backup, Reason};
 use authcert_core::engine::Clock;
 use authcert_core::keychain::Keychains;
-use authcert_core::overview::Details;
+use authcert_core::overview::{self, Details};
 
+use super::args::{bool_of, id_of, optional_text_of, password_of};
 use super::clipboard;
 use super::dialog;
 use super::error::AppError;
 use super::listing::ListState;
-use super::shell::{blocking, bool_of, id_of, password_of};
+use super::shell::blocking;
 
 /// A backup made and not yet saved, and the backup file chosen to restore.
 #[derive(Default)]
@@ -37,17 +38,6 @@ impl IssuingState {
 
     fn restore_from(&self) -> MutexGuard<'_, Option<PathBuf>> {
         self.restore_from.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-fn text_of(v: Value, field: &'static str, label: &str) -> Result<Option<String>, AppError> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) if s.chars().count() <= 1024 => Ok(Some(s)),
-        _ => Err(AppError::input(
-            field,
-            format!("{label}: must be text of at most 1024 characters."),
-        )),
     }
 }
 
@@ -73,8 +63,8 @@ pub async fn authority_create(
     end_date: Value,
     list: State<'_, ListState>,
 ) -> Result<View, AppError> {
-    let name = text_of(name, "authority_name", "Authority name")?.unwrap_or_default();
-    let end = text_of(end_date, "authority_end_date", "Authority valid until")?;
+    let name = optional_text_of(name, "authority_name", "Authority name")?.unwrap_or_default();
+    let end = optional_text_of(end_date, "authority_end_date", "Authority valid until")?;
     let store = list.store()?;
     blocking("creating the authority", move || {
         let clock = Clock::system();
@@ -96,20 +86,16 @@ pub async fn authority_export<R: Runtime>(
 ) -> Result<String, AppError> {
     let store = list.store()?;
     blocking("exporting the authority", move || {
-        let found = authority::load(&store)?.ok_or(AuthorityError::None)?;
         let path = dialog::save_path(
             &window,
             "Export the authority's certificate for your server",
-            &authority::suggested_file(&found, None, "pem"),
+            &authority::certificate_file_name(&store)?,
             "PEM certificate",
             &["pem"],
         )
         .ok_or(AppError::ExportCancelled)?;
-        authority::export_certificate(&store, &path)?;
-        Ok(format!(
-            "Saved {}. Give it to your server with the settings below.",
-            path.display()
-        ))
+        let exported = authority::export_certificate(&store, &path)?;
+        Ok(authority::exported_text(&exported, &path))
     })
     .await
 }
@@ -122,28 +108,17 @@ pub async fn authority_crl<R: Runtime>(
 ) -> Result<String, AppError> {
     let store = list.store()?;
     blocking("exporting the revocation list", move || {
-        let found = authority::load(&store)?.ok_or(AuthorityError::None)?;
         let clock = Clock::system();
-        let suggested = format!(
-            "{} {}",
-            found.name,
-            authcert_core::overview::local_day(clock.now, &clock.zone)
-        );
         let path = dialog::save_path(
             &window,
             "Export the revocation list for your server",
-            &authcert_core::filename::suggested(&format!("{suggested} revocation list"), "pem"),
+            &authority::crl_file_name(&store, &clock)?,
             "PEM revocation list",
             &["pem"],
         )
         .ok_or(AppError::ExportCancelled)?;
         let made = authority::export_crl(&store, &Keychains::System, &clock, &path)?;
-        Ok(format!(
-            "Saved {} ({} revoked). Servers accept it until {}: export it again before then.",
-            made.file,
-            made.revoked,
-            authcert_core::overview::local_day(made.next_update, &clock.zone)
-        ))
+        Ok(made.saved_text(&clock.zone))
     })
     .await
 }
@@ -155,7 +130,7 @@ pub async fn authority_copy_setting<R: Runtime>(
     app: AppHandle<R>,
     list: State<'_, ListState>,
 ) -> Result<(), AppError> {
-    let server = text_of(server, "server", "Server")?.unwrap_or_default();
+    let server = optional_text_of(server, "server", "Server")?.unwrap_or_default();
     let store = list.store()?;
     let view = blocking("reading the authority", move || {
         let found = authority::load(&store)?;
@@ -339,26 +314,13 @@ pub async fn revoke(
     list: State<'_, ListState>,
 ) -> Result<Details, AppError> {
     let id = id_of(id)?;
-    let reason = match text_of(reason, "reason", "Reason")? {
+    let reason = match optional_text_of(reason, "reason", "Reason")? {
         None => Reason::Unspecified,
         Some(r) => Reason::parse(&r).map_err(|e| AppError::input("reason", e.to_string()))?,
     };
     let store = list.store()?;
     blocking("revoking the certificate", move || {
-        let clock = Clock::system();
-        authority::revoke(
-            &store,
-            &authority::Revoking::Listed(id.clone()),
-            reason,
-            &clock,
-        )?;
-        let found = authority::load(&store)?;
-        Ok(Details::of(
-            store.get(&id)?,
-            found.as_ref(),
-            store.settings().reminder_days,
-            &clock,
-        ))
+        Ok(overview::revoke(&store, &id, reason, &Clock::system())?)
     })
     .await
 }

@@ -4,8 +4,9 @@
 //! authcert-core; the commands here are thin.
 
 pub mod adding;
+pub mod args;
 pub mod clipboard;
-pub mod commands;
+pub mod creating;
 pub mod dialog;
 pub mod error;
 pub mod issuing;
@@ -21,7 +22,7 @@ use authcert_core::engine::{spare, Spares};
 use authcert_core::keychain::Keychains;
 use authcert_core::life::Pending;
 
-use commands::PendingState;
+use creating::PendingState;
 
 /// Opens the AuthCert window and runs until it is closed.
 pub fn run() -> Result<(), tauri::Error> {
@@ -40,51 +41,8 @@ pub fn run() -> Result<(), tauri::Error> {
         .manage(testing::TestState::default())
         .manage(adding::AddState::default())
         .manage(issuing::IssuingState::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::defaults,
-            commands::validate,
-            commands::generate,
-            commands::prepare_key,
-            commands::copy,
-            commands::remember,
-            commands::forget,
-            commands::confirm_saved,
-            commands::download,
-            commands::save_pem,
-            commands::copy_snippet,
-            commands::export,
-            commands::discard,
-            commands::leave,
-            listing::home,
-            listing::details,
-            listing::export_listed,
-            listing::replacement,
-            listing::copy_from_keychain,
-            listing::remove,
-            listing::settings,
-            listing::set_reminder_days,
-            listing::dismiss_list_notice,
-            testing::test_pending,
-            testing::test_listed,
-            testing::cancel_test,
-            adding::add_pick,
-            adding::add_open,
-            adding::add_confirm,
-            adding::add_cancel,
-            issuing::authority_view,
-            issuing::authority_create,
-            issuing::authority_export,
-            issuing::authority_crl,
-            issuing::authority_copy_setting,
-            issuing::authority_backup_start,
-            issuing::authority_backup_copy,
-            issuing::authority_backup_save,
-            issuing::authority_backup_cancel,
-            issuing::authority_restore_pick,
-            issuing::authority_restore,
-            issuing::authority_remove,
-            issuing::revoke,
-        ])
+        // The commands, listed once in src-tauri/build.rs.
+        .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
                 // A moment's lock at most: the core never holds it across

@@ -10,15 +10,15 @@ use serde_json::Value;
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_notification::NotificationExt;
 
-use authcert_core::authority;
 use authcert_core::engine::Clock;
-use authcert_core::overview::{self, Details, Home, Replacement};
+use authcert_core::overview::{self, Details, HomeView, Replacement};
 use authcert_core::store::{self, Store, StoreError, MAX_REMINDER_DAYS, MIN_REMINDER_DAYS};
 
+use super::args::{bool_of, id_of};
 use super::clipboard;
-use super::commands::PendingState;
+use super::creating::PendingState;
 use super::error::AppError;
-use super::shell::{blocking, bool_of, export_public, id_of};
+use super::shell::{blocking, export_public};
 
 /// The list as the window uses it: the store (or why there is none), and
 /// what this run has to tell about it.
@@ -48,18 +48,6 @@ impl ListState {
     }
 }
 
-/// Home, and a problem with the list when there is one.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HomeView {
-    #[serde(flatten)]
-    home: Home,
-    /// A damaged list that was kept aside, or a list that cannot be read.
-    problem: Option<String>,
-    /// The problem is damage found earlier: the admin may dismiss it.
-    dismissable: bool,
-}
-
 /// The list, soonest expiry first, with each certificate's status. The first
 /// call of a run also sends the desktop reminder when some are due.
 #[tauri::command]
@@ -71,59 +59,17 @@ pub async fn home<R: Runtime>(
     // Home means the form is closed: its spare keys are wiped.
     pending.spares().clear();
     let store = list.store()?;
-    let (notice, days, records, authority) = blocking("reading the list", move || {
-        let days = store.settings().reminder_days;
-        // A damaged authority file is said on the authority's screen.
-        let authority = authority::load(&store).ok().flatten();
-        Ok(match store.load() {
-            Ok(loaded) => (loaded.notice(), days, Ok(loaded.records), authority),
-            // The window still opens: the problem is shown on Home.
-            Err(e) => (None, days, Err(e.to_string()), authority),
-        })
+    let view = blocking("reading the list", move || {
+        Ok(overview::home(&store, &Clock::system()))
     })
     .await?;
-    let dismissable = notice.is_some();
-    let (records, problem) = match records {
-        Ok(records) => (records, notice),
-        Err(e) => (Vec::new(), Some(e)),
-    };
-    let list_path = list.store()?.list_path().display().to_string();
-    let home = Home::of(
-        records,
-        authority.as_ref(),
-        days,
-        &Clock::system(),
-        list_path,
-    );
     if !list.notified.swap(true, Ordering::SeqCst) {
-        let damage = problem.clone().filter(|_| dismissable);
-        let body = [&home.reminder, &home.authority_reminder, &damage]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !body.is_empty() {
+        if let Some((title, body)) = view.notification() {
             // A desktop without a notification service just shows the banner.
-            let _ = app
-                .notification()
-                .builder()
-                .title(if home.reminder.is_some() {
-                    "AuthCert: certificates to replace"
-                } else if home.authority_reminder.is_some() {
-                    "AuthCert: the issuing authority needs you"
-                } else {
-                    "AuthCert: the list of certificates was damaged"
-                })
-                .body(&body)
-                .show();
+            let _ = app.notification().builder().title(title).body(&body).show();
         }
     }
-    Ok(HomeView {
-        home,
-        problem,
-        dismissable,
-    })
+    Ok(view)
 }
 
 /// The admin has read the notice about a damaged list: it is not said
@@ -142,14 +88,7 @@ pub async fn dismiss_list_notice(list: State<'_, ListState>) -> Result<(), AppEr
 pub async fn details(id: Value, list: State<'_, ListState>) -> Result<Details, AppError> {
     let (id, store) = (id_of(id)?, list.store()?);
     blocking("reading the list", move || {
-        let days = store.settings().reminder_days;
-        let authority = authority::load(&store).ok().flatten();
-        Ok(Details::of(
-            store.get(&id)?,
-            authority.as_ref(),
-            days,
-            &Clock::system(),
-        ))
+        Ok(overview::details(&store, &id, &Clock::system())?)
     })
     .await
 }

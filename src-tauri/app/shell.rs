@@ -23,42 +23,6 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|_| AppError::Internal(what))?
 }
 
-/// A listed certificate's id: its SHA-256 fingerprint, as text.
-pub fn id_of(id: Value) -> Result<String, AppError> {
-    match id {
-        Value::String(s) if !s.is_empty() && s.len() <= 200 => Ok(s),
-        _ => Err(AppError::input(
-            "id",
-            "Certificate: give the fingerprint of a listed certificate (text).",
-        )),
-    }
-}
-
-/// A password typed into the page (missing: None), held in a zeroizing
-/// string from here on; `label` names the field in the refusal.
-pub fn password_of(v: Value, label: &str) -> Result<Option<zeroize::Zeroizing<String>>, AppError> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) if s.len() <= 1024 => Ok(Some(zeroize::Zeroizing::new(s))),
-        _ => Err(AppError::input(
-            "password",
-            format!("{label}: must be text of at most 1024 characters."),
-        )),
-    }
-}
-
-/// A yes/no argument (missing: no).
-pub fn bool_of(v: Value, field: &'static str, label: &str) -> Result<bool, AppError> {
-    match v {
-        Value::Bool(b) => Ok(b),
-        Value::Null => Ok(false),
-        _ => Err(AppError::input(
-            field,
-            format!("{label}: must be true or false."),
-        )),
-    }
-}
-
 /// Asks where, then writes the public certificate as PEM or DER (`.cer`).
 pub fn export_public<R: Runtime>(
     window: &WebviewWindow<R>,

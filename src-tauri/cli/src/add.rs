@@ -1,13 +1,14 @@
 //! `authcert add FILE`: a certificate made elsewhere joins the list, for
 //! reminders, details and tests. The file is read, never changed.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use authcert_core::import::{self, Adding, ImportError};
+use super::options::{parse_or_exit, Spec, A_VALUE};
+use super::{invalid, Cx};
+use super::{EXIT_FAILURE, EXIT_OK};
+use authcert_core::import::unattended::{AddFile, AddedFile};
+use authcert_core::import::{self, ImportError};
 use authcert_core::keychain::{self, Keychains};
-use authcert_core::store::Store;
 
 pub fn help() -> String {
     format!(
@@ -45,66 +46,13 @@ message names the option and the rule); 1 any other failure.
     )
 }
 
-#[derive(Default)]
-struct AddArgs {
-    file: Option<String>,
-    nickname: Option<String>,
-    choose: Option<String>,
-    password_stdin: bool,
-    keychain: bool,
-    any_purpose: bool,
-    help: bool,
-}
-
-fn parse_args(args: &[String]) -> Result<AddArgs, String> {
-    let mut parsed = AddArgs::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let flag = match (name, &inline) {
-            ("--help" | "-h", None) => Some(&mut parsed.help),
-            ("--password-stdin", None) => Some(&mut parsed.password_stdin),
-            ("--keychain", None) => Some(&mut parsed.keychain),
-            ("--any-purpose", None) => Some(&mut parsed.any_purpose),
-            _ => None,
-        };
-        if let Some(flag) = flag {
-            *flag = true;
-            continue;
-        }
-        if !name.starts_with('-') {
-            if parsed.file.is_some() {
-                return Err("give one FILE; the second one is extra.".into());
-            }
-            parsed.file = Some(arg.clone());
-            continue;
-        }
-        let slot = match name {
-            "--nickname" => &mut parsed.nickname,
-            "--choose" => &mut parsed.choose,
-            _ => {
-                return Err(format!(
-                    "“{}” is not an option of add; see `authcert add --help`.",
-                    arg.chars().take(40).collect::<String>()
-                ))
-            }
-        };
-        if slot.is_some() {
-            return Err(format!("{name} is given twice; give it once."));
-        }
-        *slot = Some(match inline {
-            Some(v) => v,
-            None => it
-                .next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value; see `authcert add --help`."))?,
-        });
-    }
-    Ok(parsed)
-}
+/// What `add` takes.
+const SPEC: Spec = Spec {
+    command: "add",
+    valued: &[("--nickname", A_VALUE), ("--choose", A_VALUE)],
+    flags: &["--password-stdin", "--keychain", "--any-purpose"],
+    positional: Some("FILE"),
+};
 
 /// The option a refusal is about.
 fn option_of(e: &ImportError) -> &'static str {
@@ -113,30 +61,30 @@ fn option_of(e: &ImportError) -> &'static str {
         Some("nickname") => "--nickname",
         Some("choice") => "--choose",
         Some("confirm") => "--any-purpose",
+        Some("keychain") => "--keychain",
         _ => "FILE",
     }
 }
 
-pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
-    let invalid = |stderr: &mut dyn Write, msg: &str| {
-        let _ = writeln!(stderr, "authcert: {msg}");
-        EXIT_INVALID
+/// `authcert add FILE …`: parse, add (one core call), print.
+pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
+    let Cx {
+        clock,
+        store,
+        stdout,
+        stderr,
+    } = cx;
+    let o = match parse_or_exit(args, &SPEC, help, stderr) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    let parsed = match parse_args(args) {
-        Ok(p) => p,
-        Err(msg) => return invalid(stderr, &msg),
-    };
-    if parsed.help {
-        let _ = write!(stderr, "{}", help());
-        return EXIT_OK;
-    }
-    let Some(file) = &parsed.file else {
+    let Some(file) = &o.positional else {
         return invalid(
             stderr,
             "FILE: name the certificate file to add (.p12, .pfx, .pem, .crt, .cer, .der).",
         );
     };
-    let choice = match parsed.choose.as_deref().map(|c| c.trim().parse::<usize>()) {
+    let choice = match o.value("--choose").map(|c| c.trim().parse::<usize>()) {
         None => None,
         Some(Ok(n)) if n >= 1 => Some(n - 1),
         Some(_) => {
@@ -147,7 +95,7 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
         }
     };
     // An empty line is a password too: PKCS#12 files may have one.
-    let password = if parsed.password_stdin {
+    let password = if o.flag("--password-stdin") {
         match super::password_from_stdin() {
             Ok(p) => Some(p),
             Err(msg) => return invalid(stderr, &msg),
@@ -156,54 +104,23 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
         None
     };
     let path = PathBuf::from(file);
-    let inspected = import::read::file_bytes(&path)
-        .and_then(|bytes| import::read::inspect(&bytes, password.as_ref().map(|p| p.as_str())));
-    let inspected = match inspected {
-        Ok(i) => i,
-        Err(e) => return invalid(stderr, &format!("{}: {e}", option_of(&e))),
-    };
-    if parsed.keychain && inspected.with_key.is_none() {
-        return invalid(
-            stderr,
-            "--keychain: this file holds no private key and has no password to keep.",
-        );
-    }
-    let nickname = match &parsed.nickname {
-        Some(n) => n.clone(),
-        None => {
-            let taken: Vec<String> = match store.load() {
-                Ok(l) => l.records.into_iter().map(|r| r.nickname).collect(),
-                Err(e) => {
-                    let _ = writeln!(stderr, "authcert: {e}");
-                    return EXIT_FAILURE;
-                }
-            };
-            match import::chosen(&inspected, choice) {
-                Ok((_, c)) => import::suggested_nickname(c, taken.iter().map(String::as_str)),
-                Err(e) => return invalid(stderr, &format!("{}: {e}", option_of(&e))),
-            }
-        }
-    };
-    let added = import::add(
+    let added = import::unattended::add_file(
         store,
         &Keychains::System,
-        &Adding {
+        &AddFile {
             path: &path,
-            inspected: &inspected,
+            password: password.as_ref().map(|p| p.as_str()),
             choice,
-            nickname: &nickname,
-            confirm_any_purpose: parsed.any_purpose,
-            keep_password: if parsed.keychain {
-                password.as_ref().map(|p| p.as_str())
-            } else {
-                None
-            },
+            nickname: o.value("--nickname"),
+            any_purpose: o.flag("--any-purpose"),
+            keychain: o.flag("--keychain"),
         },
+        clock,
     );
     drop(password);
     match added {
-        Ok(record) => {
-            for warning in &inspected.warnings {
+        Ok(AddedFile { record, warnings }) => {
+            for warning in &warnings {
                 let _ = writeln!(stderr, "authcert: note: {warning}");
             }
             let _ = writeln!(

@@ -3,7 +3,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::options::Options;
+use super::options::{parse_or_exit, Options, Spec, A_VALUE};
+use super::{invalid, Cx};
 use super::{password_from_stdin, EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use authcert_core::authority::{self, Authority, AuthorityError};
 use authcert_core::engine::Clock;
@@ -88,11 +89,6 @@ pub fn fail(stderr: &mut dyn Write, e: &AuthorityError) -> i32 {
     code_of(e)
 }
 
-fn invalid(stderr: &mut dyn Write, msg: &str) -> i32 {
-    let _ = writeln!(stderr, "authcert: {msg}");
-    EXIT_INVALID
-}
-
 /// The authority's facts, for people.
 pub fn describe(a: &Authority, clock: &Clock) -> String {
     let crl = match &a.last_crl {
@@ -122,23 +118,23 @@ pub fn describe(a: &Authority, clock: &Clock) -> String {
     )
 }
 
-pub fn run(
-    args: &[String],
-    clock: &Clock,
-    store: &Store,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> i32 {
+pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
+    let Cx {
+        clock,
+        store,
+        stdout,
+        stderr,
+    } = cx;
     let (sub, rest) = match args.split_first() {
         Some((s, rest)) => (s.as_str(), rest),
         None => ("show", args),
     };
-    let spec: (&[&'static str], &[&'static str], usize) = match sub {
-        "create" => (&["--name", "--end-date"], &[], 0),
-        "show" => (&[], &[], 0),
-        "export" | "crl" | "backup" => (&["--out"], &[], 0),
-        "restore" => (&[], &["--password-stdin"], 1),
-        "remove" => (&[], &["--yes", "--forget-revocations"], 0),
+    let (valued, flags, positional): (&'static [(&'static str, &'static str)], &'static [&'static str], _) = match sub {
+        "create" => (&[("--name", A_VALUE), ("--end-date", A_VALUE)], &[], None),
+        "show" => (&[], &[], None),
+        "export" | "crl" | "backup" => (&[("--out", A_VALUE)], &[], None),
+        "restore" => (&[], &["--password-stdin"], Some("backup FILE.p12")),
+        "remove" => (&[], &["--yes", "--forget-revocations"], None),
         "help" | "--help" | "-h" => {
             let _ = write!(stderr, "{}", help());
             return EXIT_OK;
@@ -153,25 +149,26 @@ pub fn run(
             )
         }
     };
-    let command = "authority";
-    let o = match Options::parse(rest, command, spec.0, spec.1, spec.2) {
-        Ok(o) => o,
-        Err(msg) => return invalid(stderr, &msg),
+    let spec = Spec {
+        command: "authority",
+        valued,
+        flags,
+        positional,
     };
-    if o.flag("--help") {
-        let _ = write!(stderr, "{}", help());
-        return EXIT_OK;
-    }
+    let o = match parse_or_exit(rest, &spec, help, stderr) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
     let keychains = Keychains::System;
     // --out is checked before anything else (no key is read for nothing).
     let out = |o: &Options| {
-        let path = o.required("--out", command).map(PathBuf::from)?;
+        let path = o.required("--out", &spec).map(PathBuf::from)?;
         authority::check_target(&path).map_err(|e| format!("--out: {e}"))?;
         Ok::<PathBuf, String>(path)
     };
     let result: Result<i32, AuthorityError> = match sub {
         "create" => {
-            let name = match o.required("--name", command) {
+            let name = match o.required("--name", &spec) {
                 Ok(n) => n,
                 Err(m) => return invalid(stderr, &m),
             };
@@ -196,9 +193,8 @@ pub fn run(
             Ok(path) => authority::export_certificate(store, &path).map(|a| {
                 let _ = writeln!(
                     stderr,
-                    "Saved the certificate of “{}” at {}. Give it to your server:\n{}",
-                    a.name,
-                    path.display(),
+                    "{}\n{}",
+                    authority::exported_text(&a, &path),
                     settings_text(&path, None)
                 );
                 EXIT_OK
@@ -207,13 +203,7 @@ pub fn run(
         "crl" => match out(&o) {
             Err(m) => return invalid(stderr, &m),
             Ok(path) => authority::export_crl(store, &keychains, clock, &path).map(|c| {
-                let _ = writeln!(
-                    stderr,
-                    "Saved the revocation list ({} revoked) at {}. It is valid until {}: export it again before then, or the server refuses every client certificate.",
-                    c.revoked,
-                    c.file,
-                    local_day(c.next_update, &clock.zone)
-                );
+                let _ = writeln!(stderr, "{}", c.saved_text(&clock.zone));
                 EXIT_OK
             }),
         },
@@ -222,10 +212,20 @@ pub fn run(
             Ok(path) => return backup(store, &keychains, &path, stdout, stderr),
         },
         "restore" => {
-            let Some(file) = o.positional.first() else {
-                return invalid(stderr, "restore needs the backup FILE.p12; see `authcert help authority`.");
+            let Some(file) = &o.positional else {
+                return invalid(
+                    stderr,
+                    "restore needs the backup FILE.p12; see `authcert help authority`.",
+                );
             };
-            return restore(store, &keychains, clock, Path::new(file), o.flag("--password-stdin"), stderr);
+            return restore(
+                store,
+                &keychains,
+                clock,
+                Path::new(file),
+                o.flag("--password-stdin"),
+                stderr,
+            );
         }
         "remove" => {
             if !o.flag("--yes") {

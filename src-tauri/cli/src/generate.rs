@@ -1,14 +1,18 @@
-//! `authcert generate`: parse, issue, save, then print the password.
+//! `authcert generate`: parse, make and save in one call to the core
+//! (`life::unattended`), then print the password.
 
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::options::{parse_or_exit, Spec, A_VALUE};
+use super::{invalid, Cx};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use authcert_core::engine::{self, Choice, Clock, RawRequest, Spares};
+use authcert_core::engine::{self, Choice, RawRequest};
 use authcert_core::keychain::{self, Keychains};
-use authcert_core::life::{LifeError, Pending};
-use authcert_core::save::{self, SaveError};
-use authcert_core::store::{Store, StoreError};
+use authcert_core::life::unattended::{self, Files, GenerateError, Output};
+use authcert_core::life::LifeError;
+use authcert_core::save::SaveError;
+use authcert_core::store::StoreError;
 
 pub fn help() -> String {
     format!(
@@ -61,225 +65,74 @@ Example:
   curl --cert-type P12 --cert billing.p12 --pass \"$pw\" https://api.example.com/
 ",
         encryption = authcert_core::form::wrap(authcert_core::form::encryption_hint(), 76, 25),
-        combos = engine::request::combinations_text(),
+        combos = engine::combinations_text(),
         keychain = keychain::system_name(),
         service = keychain::SERVICE,
     )
 }
 
-/// The options of `generate`, as typed.
-#[derive(Debug, Default)]
-struct GenerateArgs {
-    nickname: Option<String>,
-    end_date: Option<String>,
-    api_token_end_date: Option<String>,
-    encryption: Option<String>,
-    hash: Option<String>,
-    key: Option<String>,
-    out: Option<String>,
-    pem_out: Option<String>,
-    keychain: bool,
-    signed_by_authority: bool,
-    help: bool,
-}
+/// What `generate` takes.
+const SPEC: Spec = Spec {
+    command: "generate",
+    valued: &[
+        ("--nickname", A_VALUE),
+        ("--end-date", A_VALUE),
+        ("--api-token-end-date", A_VALUE),
+        ("--encryption", A_VALUE),
+        ("--hash", A_VALUE),
+        ("--key", A_VALUE),
+        ("--out", A_VALUE),
+        ("--pem-out", A_VALUE),
+    ],
+    flags: &["--keychain", "--signed-by-authority"],
+    positional: None,
+};
 
-fn parse_generate_args(args: &[String]) -> Result<GenerateArgs, String> {
-    let mut parsed = GenerateArgs::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        if name == "--help" || name == "-h" {
-            parsed.help = true;
-            continue;
-        }
-        if name == "--keychain" && inline.is_none() {
-            parsed.keychain = true;
-            continue;
-        }
-        if name == "--signed-by-authority" && inline.is_none() {
-            parsed.signed_by_authority = true;
-            continue;
-        }
-        let slot = match name {
-            "--nickname" => &mut parsed.nickname,
-            "--end-date" => &mut parsed.end_date,
-            "--api-token-end-date" => &mut parsed.api_token_end_date,
-            "--encryption" => &mut parsed.encryption,
-            "--hash" => &mut parsed.hash,
-            "--key" => &mut parsed.key,
-            "--out" => &mut parsed.out,
-            "--pem-out" => &mut parsed.pem_out,
-            _ => {
-                return Err(format!(
-                    "“{}” is not an option of generate; see `authcert generate --help`.",
-                    arg.chars().take(40).collect::<String>()
-                ))
-            }
-        };
-        if slot.is_some() {
-            return Err(format!("{name} is given twice; give it once."));
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => it
-                .next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value; see `authcert generate --help`."))?,
-        };
-        *slot = Some(value);
-    }
-    Ok(parsed)
-}
-
-/// `authcert generate`: parse, issue, save, then print the password.
-pub fn run(
-    args: &[String],
-    clock: &Clock,
-    store: &Store,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> i32 {
-    let invalid = |stderr: &mut dyn Write, msg: &str| {
-        let _ = writeln!(stderr, "authcert: {msg}");
-        EXIT_INVALID
+/// `authcert generate`: parse, make and save (one core call), then print
+/// the password.
+pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
+    let Cx {
+        clock,
+        store,
+        stdout,
+        stderr,
+    } = cx;
+    let mut o = match parse_or_exit(args, &SPEC, help, stderr) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    let parsed = match parse_generate_args(args) {
-        Ok(p) => p,
-        Err(msg) => return invalid(stderr, &msg),
-    };
-    if parsed.help {
-        let _ = write!(stderr, "{}", help());
-        return EXIT_OK;
-    }
-    let mut missing = Vec::new();
-    for (name, value) in [
-        ("--nickname", &parsed.nickname),
-        ("--end-date", &parsed.end_date),
-        ("--out", &parsed.out),
-    ] {
-        if value.is_none() {
-            missing.push(name);
-        }
-    }
-    if !missing.is_empty() {
-        return invalid(
-            stderr,
-            &format!(
-                "{} required; see `authcert generate --help`.",
-                match missing.as_slice() {
-                    [one] => format!("{one} is"),
-                    many => format!("{} are", many.join(", ")),
-                }
-            ),
-        );
+    if let Err(msg) = o.all_required(&["--nickname", "--end-date", "--out"], &SPEC) {
+        return invalid(stderr, &msg);
     }
     let raw = RawRequest {
-        nickname: parsed.nickname.unwrap_or_default(),
-        end_date: parsed.end_date.unwrap_or_default(),
-        api_token_end_date: parsed.api_token_end_date,
-        encryption: parsed.encryption,
-        signature_hash: parsed.hash,
-        key_type: parsed.key,
-        signed_by: parsed
-            .signed_by_authority
+        nickname: o.take("--nickname").unwrap_or_default(),
+        end_date: o.take("--end-date").unwrap_or_default(),
+        api_token_end_date: o.take("--api-token-end-date"),
+        encryption: o.take("--encryption"),
+        signature_hash: o.take("--hash"),
+        key_type: o.take("--key"),
+        signed_by: o
+            .flag("--signed-by-authority")
             .then(|| engine::SignerKind::Authority.token().to_string()),
     };
-    let pending = Pending::new(Ok(store.clone()), Keychains::System, Spares::new());
-    // Every rule first (against the list, which must be readable), then
-    // --out: a refusal comes before any key is made.
-    match pending.validate(&raw, clock) {
-        Ok(errors) if errors.is_empty() => {}
-        Ok(errors) => {
-            for e in &errors {
-                let _ = writeln!(
-                    stderr,
-                    "authcert: {} ({}): {}",
-                    e.field.cli_option(),
-                    e.field.label(),
-                    e.message
-                );
-            }
-            return EXIT_INVALID;
-        }
-        Err(e) => {
-            let _ = writeln!(stderr, "authcert: {e} No certificate was made.");
-            return EXIT_FAILURE;
-        }
-    }
-    let out = PathBuf::from(parsed.out.unwrap_or_default());
-    if let Err(e) = save::check_target(&out) {
-        return invalid(stderr, &format!("--out: {e}"));
-    }
-    let pem_out = parsed.pem_out.map(PathBuf::from);
-    if let Some(pem) = &pem_out {
-        if let Err(e) = save::check_target(pem) {
-            return invalid(stderr, &format!("--pem-out: {e}"));
-        }
-        if same_file(pem, &out) {
-            return invalid(stderr, "--pem-out: give it another file than --out.");
-        }
-    }
-
-    let made = match pending.make(&raw, clock) {
-        Ok(made) => made,
-        Err(e) => {
-            let _ = writeln!(stderr, "authcert: {e}");
-            return EXIT_FAILURE;
-        }
+    let files = Files {
+        out: PathBuf::from(o.take("--out").unwrap_or_default()),
+        pem_out: o.take("--pem-out").map(PathBuf::from),
+        keychain: o.flag("--keychain"),
     };
-    if let Some(notice) = &made.list_notice {
+    let generated = match unattended::generate(store, Keychains::System, &raw, &files, clock) {
+        Ok(g) => g,
+        Err(e) => return refused(stderr, e),
+    };
+    if let Some(notice) = &generated.made.list_notice {
         let _ = writeln!(stderr, "authcert: warning: {notice}");
     }
-    // The keychain first: if it fails, nothing has been written anywhere.
-    if parsed.keychain {
-        if let Err(e) = pending.keep() {
-            pending.discard();
-            let _ = writeln!(stderr, "authcert: --keychain: {e} Nothing was saved.");
-            return EXIT_FAILURE;
-        }
-    }
-    // The password reaches the admin below, on standard output.
-    // Which option's file failed, for the message.
-    let mut option = "--out";
-    let saved = pending.confirm_saved(true).and_then(|()| {
-        if let Some(pem) = &pem_out {
-            option = "--pem-out";
-            pending.save_pem(pem)?;
-            option = "--out";
-        }
-        pending.save(&out)
-    });
-    let saved = match saved {
-        Ok(saved) => saved,
-        Err(e) => {
-            pending.discard();
-            let code = match &e {
-                LifeError::Save(SaveError::AlreadyExists(_))
-                | LifeError::Store(StoreError::Duplicate(_)) => EXIT_INVALID,
-                _ => EXIT_FAILURE,
-            };
-            let _ = match e {
-                // The window's words ("still here") do not fit a command.
-                LifeError::Save(s) => {
-                    writeln!(stderr, "authcert: {option}: the file was not saved: {s}")
-                }
-                LifeError::Store(s) => writeln!(
-                    stderr,
-                    "authcert: {s} The new file has been removed again; nothing was kept."
-                ),
-                other => writeln!(stderr, "authcert: {other} Nothing was kept."),
-            };
-            return code;
-        }
-    };
     // The password is the only way into the file: if it cannot be handed
     // over, the file is useless, so it is taken back.
-    let printed = writeln!(stdout, "{}", made.password.as_str()).and_then(|_| stdout.flush());
+    let printed =
+        writeln!(stdout, "{}", generated.made.password.as_str()).and_then(|_| stdout.flush());
     if let Err(e) = printed {
-        let _ = pending.retract();
+        generated.take_back();
         let _ = writeln!(
             stderr,
             "authcert: the password could not be written to standard output ({}); the file has been removed.",
@@ -287,6 +140,7 @@ pub fn run(
         );
         return EXIT_FAILURE;
     }
+    let saved = &generated.saved;
     let _ = writeln!(
         stderr,
         "Saved {}{}\n{}\nListed in {}",
@@ -296,7 +150,7 @@ pub fn run(
             .as_ref()
             .map(|p| format!("\nSaved the PEM copy {}", p.display()))
             .unwrap_or_default(),
-        made.facts.summary(),
+        generated.made.facts.summary(),
         store.list_path().display()
     );
     let _ = match &saved.keychain_account {
@@ -315,8 +169,56 @@ pub fn run(
     EXIT_OK
 }
 
-/// Whether two paths name one file (the same text once made absolute).
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    abs(a) == abs(b)
+/// The option a file's refusal is about.
+fn option_of(output: Output) -> &'static str {
+    match output {
+        Output::P12 => "--out",
+        Output::Pem => "--pem-out",
+    }
+}
+
+/// Prints why nothing was made or kept; the exit code.
+fn refused(stderr: &mut dyn Write, e: GenerateError) -> i32 {
+    let (code, text) = match e {
+        GenerateError::Invalid(errors) => {
+            for e in &errors {
+                let _ = writeln!(
+                    stderr,
+                    "authcert: {} ({}): {}",
+                    e.field.cli_option(),
+                    e.field.label(),
+                    e.message
+                );
+            }
+            return EXIT_INVALID;
+        }
+        GenerateError::Unchecked(e) => (EXIT_FAILURE, format!("{e} No certificate was made.")),
+        GenerateError::Target(output, e) => (EXIT_INVALID, format!("{}: {e}", option_of(output))),
+        GenerateError::SameFile => (
+            EXIT_INVALID,
+            "--pem-out: give it another file than --out.".to_string(),
+        ),
+        GenerateError::Make(e) => (EXIT_FAILURE, e.to_string()),
+        GenerateError::Keychain(e) => (EXIT_FAILURE, format!("--keychain: {e} Nothing was saved.")),
+        GenerateError::Save(output, e) => {
+            let code = match &e {
+                LifeError::Save(SaveError::AlreadyExists(_))
+                | LifeError::Store(StoreError::Duplicate(_)) => EXIT_INVALID,
+                _ => EXIT_FAILURE,
+            };
+            let text = match e {
+                // The window's words ("still here") do not fit a command.
+                LifeError::Save(s) => {
+                    format!("{}: the file was not saved: {s}", option_of(output))
+                }
+                LifeError::Store(s) => {
+                    format!("{s} The new file has been removed again; nothing was kept.")
+                }
+                other => format!("{other} Nothing was kept."),
+            };
+            (code, text)
+        }
+    };
+    let _ = writeln!(stderr, "authcert: {text}");
+    code
 }

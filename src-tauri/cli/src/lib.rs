@@ -29,6 +29,20 @@ pub const EXIT_INVALID: i32 = 2;
 /// `list --expiring-within`: some certificate needs replacing.
 pub const EXIT_DUE: i32 = 3;
 
+/// What a subcommand works with: the clock, the list, and where its words go.
+pub struct Cx<'a> {
+    pub clock: &'a Clock,
+    pub store: &'a Store,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+}
+
+/// Says why the input is refused; exit 2.
+fn invalid(stderr: &mut dyn Write, msg: &str) -> i32 {
+    let _ = writeln!(stderr, "authcert: {msg}");
+    EXIT_INVALID
+}
+
 /// The program's entry: with no arguments it opens the window, otherwise it
 /// runs the command line and returns its exit code.
 pub fn main(args: &[OsString]) -> i32 {
@@ -188,18 +202,20 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 }
             };
             let clock = clock();
-            if command == "generate" {
-                generate::run(&args[1..], &clock, &store, stdout, stderr)
-            } else if command == "test" {
-                test::run(&args[1..], &store, stdout, stderr)
-            } else if command == "add" {
-                add::run(&args[1..], &store, stdout, stderr)
-            } else if command == "authority" {
-                authority::run(&args[1..], &clock, &store, stdout, stderr)
-            } else if command == "revoke" {
-                revoke::run(&args[1..], &clock, &store, stderr)
-            } else {
-                list::run(&args[1..], &clock, &store, stdout, stderr)
+            let cx = Cx {
+                clock: &clock,
+                store: &store,
+                stdout,
+                stderr,
+            };
+            let rest = &args[1..];
+            match command {
+                "generate" => generate::run(rest, cx),
+                "test" => test::run(rest, cx),
+                "add" => add::run(rest, cx),
+                "authority" => authority::run(rest, cx),
+                "revoke" => revoke::run(rest, cx),
+                _ => list::run(rest, cx),
             }
         }
         Some(other) => {

@@ -3,14 +3,14 @@
 
 use std::io::Write;
 
-use authcert_core::engine::Clock;
 use serde::Serialize;
 
-use super::{EXIT_DUE, EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
-use authcert_core::authority;
+use super::options::{parse_or_exit, Spec};
+use super::{invalid, Cx};
+use super::{EXIT_DUE, EXIT_FAILURE, EXIT_OK};
 use authcert_core::engine::Choice;
-use authcert_core::overview::{authority_reminder, local_day, local_time};
-use authcert_core::store::{Record, Status, Store, MAX_REMINDER_DAYS};
+use authcert_core::overview::{self, authority_reminder, local_day, local_time};
+use authcert_core::store::{Record, Status, MAX_REMINDER_DAYS};
 use authcert_core::text::shown;
 
 pub fn help() -> String {
@@ -40,58 +40,27 @@ Example (cron, daily): authcert list --expiring-within 30 || mail -s \"Certifica
     )
 }
 
-#[derive(Debug, Default)]
-struct ListArgs {
-    json: bool,
-    dismiss: bool,
-    within: Option<u32>,
-    help: bool,
-}
+/// What `list` takes.
+const SPEC: Spec = Spec {
+    command: "list",
+    valued: &[("--expiring-within", "a number of days")],
+    flags: &["--json", "--dismiss-notice"],
+    positional: None,
+};
 
-fn parse_args(args: &[String]) -> Result<ListArgs, String> {
-    let mut parsed = ListArgs::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        match (name, inline) {
-            ("--help" | "-h", None) => parsed.help = true,
-            ("--json", None) => parsed.json = true,
-            ("--dismiss-notice", None) => parsed.dismiss = true,
-            ("--expiring-within", inline) => {
-                if parsed.within.is_some() {
-                    return Err("--expiring-within is given twice; give it once.".into());
-                }
-                let value = match inline {
-                    Some(v) => v,
-                    None => it.next().cloned().ok_or(
-                        "--expiring-within needs a number of days; see `authcert list --help`.",
-                    )?,
-                };
-                let days = value
-                    .trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|d| *d <= MAX_REMINDER_DAYS)
-                    .ok_or_else(|| {
-                        format!(
-                            "--expiring-within: give a whole number of days from 0 to {MAX_REMINDER_DAYS}, not “{}”.",
-                            value.chars().take(20).collect::<String>()
-                        )
-                    })?;
-                parsed.within = Some(days);
-            }
-            _ => {
-                return Err(format!(
-                    "“{}” is not an option of list; see `authcert list --help`.",
-                    arg.chars().take(40).collect::<String>()
-                ))
-            }
-        }
-    }
-    Ok(parsed)
+/// `--expiring-within DAYS`.
+fn days_of(value: &str) -> Result<u32, String> {
+    value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| *d <= MAX_REMINDER_DAYS)
+        .ok_or_else(|| {
+            format!(
+                "--expiring-within: give a whole number of days from 0 to {MAX_REMINDER_DAYS}, not “{}”.",
+                value.chars().take(20).collect::<String>()
+            )
+        })
 }
 
 /// One certificate as `--json` prints it: every public fact and its status.
@@ -106,25 +75,22 @@ struct JsonRow<'a> {
     revoked: bool,
 }
 
-pub fn run(
-    args: &[String],
-    clock: &Clock,
-    store: &Store,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> i32 {
-    let parsed = match parse_args(args) {
-        Ok(p) => p,
-        Err(msg) => {
-            let _ = writeln!(stderr, "authcert: {msg}");
-            return EXIT_INVALID;
-        }
+pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
+    let Cx {
+        clock,
+        store,
+        stdout,
+        stderr,
+    } = cx;
+    let o = match parse_or_exit(args, &SPEC, help, stderr) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    if parsed.help {
-        let _ = write!(stderr, "{}", help());
-        return EXIT_OK;
-    }
-    if parsed.dismiss {
+    let within = match o.value("--expiring-within").map(days_of).transpose() {
+        Ok(w) => w,
+        Err(msg) => return invalid(stderr, &msg),
+    };
+    if o.flag("--dismiss-notice") {
         return match store.dismiss_notices() {
             Ok(()) => {
                 let _ = writeln!(stderr, "The notice about the damaged list is dismissed; the copy kept aside stays where it is.");
@@ -136,27 +102,25 @@ pub fn run(
             }
         };
     }
-    let loaded = match store.load() {
+    let listing = match overview::listing(store) {
         Ok(l) => l,
         Err(e) => {
             let _ = writeln!(stderr, "authcert: {e}");
             return EXIT_FAILURE;
         }
     };
-    if let Some(notice) = loaded.notice() {
+    if let Some(notice) = &listing.notice {
         let _ = writeln!(
             stderr,
             "authcert: warning: {notice} (`authcert list --dismiss-notice` stops this message.)"
         );
     }
+    if let Some(problem) = &listing.authority_problem {
+        let _ = writeln!(stderr, "authcert: warning: {problem}");
+    }
     // With --expiring-within, "due" means within that many days.
-    let window = parsed
-        .within
-        .unwrap_or_else(|| store.settings().reminder_days);
-    let authority = authority::load(store).unwrap_or_else(|e| {
-        let _ = writeln!(stderr, "authcert: warning: {e}");
-        None
-    });
+    let window = within.unwrap_or(listing.reminder_days);
+    let authority = listing.authority;
     let revoked = |r: &Record| {
         authority
             .as_ref()
@@ -164,11 +128,11 @@ pub fn run(
             .map(|v| format!("revoked on {}", local_day(v.at, &clock.zone)))
     };
     // A revoked certificate is done with: never due.
-    let rows: Vec<(&Record, Status)> = loaded
+    let rows: Vec<(&Record, Status)> = listing
         .records
         .iter()
         .map(|r| (r, r.status(clock.now, &clock.zone, window)))
-        .filter(|(r, s)| parsed.within.is_none() || (s.is_due() && revoked(r).is_none()))
+        .filter(|(r, s)| within.is_none() || (s.is_due() && revoked(r).is_none()))
         .collect();
     let authority_due = authority
         .as_ref()
@@ -177,7 +141,7 @@ pub fn run(
         let _ = writeln!(stderr, "authcert: {text}");
     }
 
-    let written = if parsed.json {
+    let written = if o.flag("--json") {
         let json: Vec<JsonRow> = rows
             .iter()
             .map(|(record, status)| JsonRow {
@@ -199,20 +163,20 @@ pub fn run(
         let _ = writeln!(stderr, "authcert: the list could not be printed: {e}");
         return EXIT_FAILURE;
     }
-    if rows.is_empty() && !parsed.json {
+    if rows.is_empty() && !o.flag("--json") {
         let _ = writeln!(
             stderr,
             "{}",
-            match parsed.within {
+            match within {
                 Some(d) => format!("No certificate expires within {d} days."),
                 None => format!(
                     "No certificates yet. Make one with `authcert generate` or in the AuthCert window. (List: {})",
-                    store.list_path().display()
+                    listing.list_path
                 ),
             }
         );
     }
-    match parsed.within {
+    match within {
         Some(_) if !rows.is_empty() || authority_due.is_some() => EXIT_DUE,
         _ => EXIT_OK,
     }

@@ -1,29 +1,66 @@
-//! Parsing a command's options: `--name VALUE` or `--name=VALUE`, flags,
-//! and positional arguments, each refused with a message naming it.
+//! The one parser of every command's options: `--name VALUE` or
+//! `--name=VALUE`, flags, and positional arguments, each refused with a
+//! message naming it. Each command states what it takes in a [`Spec`].
 
 use std::collections::BTreeMap;
+use std::io::Write;
+
+/// What a command takes.
+pub struct Spec {
+    /// As typed after `authcert`: "generate", "authority create".
+    pub command: &'static str,
+    /// Options with a value, and what the value is ("a value", "a number
+    /// of days") for the message when it is missing.
+    pub valued: &'static [(&'static str, &'static str)],
+    /// Options without a value (`--help` and `-h` are always taken).
+    pub flags: &'static [&'static str],
+    /// The one positional argument, named for messages ("FILE"), if any.
+    pub positional: Option<&'static str>,
+}
+
+/// What most options take.
+pub const A_VALUE: &str = "a value";
 
 /// A command's options as typed.
 #[derive(Debug, Default)]
 pub struct Options {
     values: BTreeMap<&'static str, String>,
     flags: Vec<&'static str>,
-    pub positional: Vec<String>,
+    pub positional: Option<String>,
+}
+
+impl Spec {
+    /// Where the command's options are explained.
+    fn see(&self) -> String {
+        let top = self.command.split(' ').next().unwrap_or(self.command);
+        format!("see `authcert {top} --help`")
+    }
+}
+
+/// Parses a command's `args`, or ends the command: its `help` printed
+/// (exit 0) or the refusal printed (exit 2).
+pub fn parse_or_exit(
+    args: &[String],
+    spec: &Spec,
+    help: fn() -> String,
+    stderr: &mut dyn Write,
+) -> Result<Options, i32> {
+    match Options::parse(args, spec) {
+        Ok(o) if o.help() => {
+            let _ = write!(stderr, "{}", help());
+            Err(super::EXIT_OK)
+        }
+        Ok(o) => Ok(o),
+        Err(msg) => Err(super::invalid(stderr, &msg)),
+    }
 }
 
 impl Options {
-    /// Parses `args` for `command`, which takes the options `valued` (with
-    /// a value) and `flags` (without), and at most `max_positional` others.
-    pub fn parse(
-        args: &[String],
-        command: &str,
-        valued: &[&'static str],
-        flags: &[&'static str],
-        max_positional: usize,
-    ) -> Result<Options, String> {
+    /// Parses `args` as `spec` says.
+    pub fn parse(args: &[String], spec: &Spec) -> Result<Options, String> {
         let mut parsed = Options::default();
         let mut it = args.iter();
-        let see = format!("see `authcert help {command}`");
+        let (command, see) = (spec.command, spec.see());
         while let Some(arg) = it.next() {
             let (name, inline) = match arg.split_once('=') {
                 Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
@@ -31,14 +68,22 @@ impl Options {
             };
             let shown = || arg.chars().take(40).collect::<String>();
             if !name.starts_with('-') || name == "-" {
-                if parsed.positional.len() == max_positional {
-                    return Err(format!("“{}” is extra; {see}.", shown()));
+                match (spec.positional, &parsed.positional) {
+                    (Some(what), Some(_)) => {
+                        return Err(format!("give one {what}; the second one is extra."))
+                    }
+                    (Some(_), None) => parsed.positional = Some(arg.clone()),
+                    (None, _) => {
+                        return Err(format!(
+                            "“{}” is not an option of {command}; {see}.",
+                            shown()
+                        ))
+                    }
                 }
-                parsed.positional.push(arg.clone());
                 continue;
             }
             let name = if name == "-h" { "--help" } else { name };
-            if let Some(flag) = flags.iter().chain(&["--help"]).find(|f| **f == name) {
+            if let Some(flag) = spec.flags.iter().chain(&["--help"]).find(|f| **f == name) {
                 if inline.is_some() {
                     return Err(format!("{flag} takes no value; {see}."));
                 }
@@ -48,7 +93,7 @@ impl Options {
                 parsed.flags.push(flag);
                 continue;
             }
-            let Some(option) = valued.iter().find(|v| **v == name) else {
+            let Some((option, what)) = spec.valued.iter().find(|(v, _)| *v == name) else {
                 return Err(format!(
                     "“{}” is not an option of {command}; {see}.",
                     shown()
@@ -62,7 +107,7 @@ impl Options {
                 None => it
                     .next()
                     .cloned()
-                    .ok_or_else(|| format!("{option} needs a value; {see}."))?,
+                    .ok_or_else(|| format!("{option} needs {what}; {see}."))?,
             };
             parsed.values.insert(option, value);
         }
@@ -73,14 +118,38 @@ impl Options {
         self.values.get(name).map(String::as_str)
     }
 
+    /// The value, owned.
+    pub fn take(&mut self, name: &str) -> Option<String> {
+        self.values.remove(name)
+    }
+
     /// The value of a required option.
-    pub fn required(&self, name: &str, command: &str) -> Result<&str, String> {
+    pub fn required(&self, name: &str, spec: &Spec) -> Result<&str, String> {
         self.value(name)
-            .ok_or_else(|| format!("{name} is required; see `authcert help {command}`."))
+            .ok_or_else(|| format!("{name} is required; {}.", spec.see()))
+    }
+
+    /// The options of `names` that were not given, as one refusal:
+    /// "--nickname, --end-date are required; see …".
+    pub fn all_required(&self, names: &[&str], spec: &Spec) -> Result<(), String> {
+        let missing: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| self.value(n).is_none())
+            .collect();
+        match missing.as_slice() {
+            [] => Ok(()),
+            [one] => Err(format!("{one} is required; {}.", spec.see())),
+            many => Err(format!("{} are required; {}.", many.join(", "), spec.see())),
+        }
     }
 
     pub fn flag(&self, name: &str) -> bool {
         self.flags.contains(&name)
+    }
+
+    pub fn help(&self) -> bool {
+        self.flag("--help")
     }
 }
 
@@ -92,34 +161,66 @@ mod tests {
         a.iter().map(|s| s.to_string()).collect()
     }
 
+    const SPEC: Spec = Spec {
+        command: "t",
+        valued: &[("--out", A_VALUE), ("--days", "a number of days")],
+        flags: &["--force"],
+        positional: Some("FILE"),
+    };
+
     #[test]
     fn values_flags_and_positionals() {
         let o = Options::parse(
-            &args(&["--out=a.pem", "x", "--force"]),
-            "t",
-            &["--out"],
-            &["--force"],
-            1,
+            &args(&["--out=a.pem", "x", "--force", "--days", "3"]),
+            &SPEC,
         )
         .unwrap();
         assert_eq!(o.value("--out"), Some("a.pem"));
-        assert!(o.flag("--force") && !o.flag("--help"));
-        assert_eq!(o.positional, ["x"]);
+        assert_eq!(o.value("--days"), Some("3"));
+        assert!(o.flag("--force") && !o.help());
+        assert_eq!(o.positional.as_deref(), Some("x"));
+        assert!(Options::parse(&args(&["-h"]), &SPEC).unwrap().help());
+        assert!(o.all_required(&["--out", "--days"], &SPEC).is_ok());
     }
 
     #[test]
     fn refusals_name_the_option() {
-        let parse = |a: &[&str]| Options::parse(&args(a), "t", &["--out"], &["--f"], 0);
-        assert!(parse(&["--out"])
+        let parse = |a: &[&str]| Options::parse(&args(a), &SPEC);
+        assert_eq!(
+            parse(&["--out"]).unwrap_err(),
+            "--out needs a value; see `authcert t --help`."
+        );
+        assert!(parse(&["--days"])
             .unwrap_err()
-            .contains("--out needs a value"));
+            .contains("--days needs a number of days"));
         assert!(parse(&["--out", "a", "--out", "b"])
             .unwrap_err()
-            .contains("twice"));
-        assert!(parse(&["--f=1"]).unwrap_err().contains("takes no value"));
-        assert!(parse(&["--nope"])
+            .contains("--out is given twice"));
+        assert!(parse(&["--force=1"])
             .unwrap_err()
-            .contains("“--nope” is not an option of t"));
-        assert!(parse(&["x"]).unwrap_err().contains("“x” is extra"));
+            .contains("--force takes no value"));
+        assert!(parse(&["--nope=1"])
+            .unwrap_err()
+            .contains("“--nope=1” is not an option of t"));
+        assert_eq!(
+            parse(&["x", "y"]).unwrap_err(),
+            "give one FILE; the second one is extra."
+        );
+        let none = Spec {
+            positional: None,
+            ..SPEC
+        };
+        assert!(Options::parse(&args(&["x"]), &none)
+            .unwrap_err()
+            .contains("“x” is not an option of t"));
+        let o = parse(&[]).unwrap();
+        assert_eq!(
+            o.all_required(&["--out", "--days"], &SPEC).unwrap_err(),
+            "--out, --days are required; see `authcert t --help`."
+        );
+        assert_eq!(
+            o.required("--out", &SPEC).unwrap_err(),
+            "--out is required; see `authcert t --help`."
+        );
     }
 }

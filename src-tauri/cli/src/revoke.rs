@@ -2,13 +2,12 @@
 //! vouches for a certificate it signed; the server learns it from the next
 //! revocation list.
 
-use std::io::Write;
-
 use super::authority::fail;
-use super::options::Options;
+use super::options::{parse_or_exit, Spec, A_VALUE};
+use super::{invalid, Cx};
 use super::{EXIT_INVALID, EXIT_OK};
 use authcert_core::authority::{self, Reason, Revoking};
-use authcert_core::engine::{Clock, Nickname};
+use authcert_core::ids::Fingerprint;
 use authcert_core::store::Store;
 
 pub fn help() -> String {
@@ -40,24 +39,28 @@ by the authority, already revoked, not a serial number), 1 any other failure.
     )
 }
 
-pub fn run(args: &[String], clock: &Clock, store: &Store, stderr: &mut dyn Write) -> i32 {
-    let invalid = |stderr: &mut dyn Write, msg: &str| {
-        let _ = writeln!(stderr, "authcert: {msg}");
-        EXIT_INVALID
+pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
+    let Cx {
+        clock,
+        store,
+        stderr,
+        ..
+    } = cx;
+    const SPEC: Spec = Spec {
+        command: "revoke",
+        valued: &[("--reason", A_VALUE), ("--serial", A_VALUE)],
+        flags: &[],
+        positional: Some("NICKNAME"),
     };
-    let o = match Options::parse(args, "revoke", &["--reason", "--serial"], &[], 1) {
+    let o = match parse_or_exit(args, &SPEC, help, stderr) {
         Ok(o) => o,
-        Err(m) => return invalid(stderr, &m),
+        Err(code) => return code,
     };
-    if o.flag("--help") {
-        let _ = write!(stderr, "{}", help());
-        return EXIT_OK;
-    }
     let reason = match Reason::parse(o.value("--reason").unwrap_or("")) {
         Ok(r) => r,
         Err(e) => return invalid(stderr, &format!("--reason: {}", e.message)),
     };
-    let what = match (o.positional.first(), o.value("--serial")) {
+    let what = match (o.positional.as_deref(), o.value("--serial")) {
         (Some(_), Some(_)) => {
             return invalid(
                 stderr,
@@ -86,9 +89,10 @@ pub fn run(args: &[String], clock: &Clock, store: &Store, stderr: &mut dyn Write
         Ok(r) => {
             let _ = writeln!(
                 stderr,
-                "Revoked {} (serial {}). Export the new revocation list (`authcert authority crl --out FILE.pem`) and give it to your server: until then the server still accepts it.",
+                "Revoked {} (serial {}). {}",
                 r.name(),
-                r.serial
+                r.serial,
+                authority::export_after_revoking(authority::Exporting::CommandLine)
             );
             EXIT_OK
         }
@@ -98,23 +102,16 @@ pub fn run(args: &[String], clock: &Clock, store: &Store, stderr: &mut dyn Write
 
 /// The fingerprint of the listed certificate called `nickname`, or the exit
 /// code and message.
-fn listed(store: &Store, nickname: &str) -> Result<String, (i32, String)> {
-    let key = Nickname::uniqueness_key_of(nickname);
-    let loaded = store
-        .load()
-        .map_err(|e| (super::EXIT_FAILURE, e.to_string()))?;
-    loaded
-        .records
-        .into_iter()
-        .find(|r| Nickname::uniqueness_key_of(&r.nickname) == key)
-        .map(|r| r.sha256_fingerprint)
-        .ok_or_else(|| {
-            (
-                EXIT_INVALID,
-                format!(
-                    "NICKNAME: no certificate named “{}” is in the list (`authcert list` shows them; --serial HEX revokes one that is not).",
-                    nickname.chars().take(64).collect::<String>()
-                ),
-            )
-        })
+fn listed(store: &Store, nickname: &str) -> Result<Fingerprint, (i32, String)> {
+    match authcert_core::listed::by_nickname(store, nickname) {
+        Err(e) => Err((super::EXIT_FAILURE, e.to_string())),
+        Ok(Some(r)) => Ok(r.sha256_fingerprint),
+        Ok(None) => Err((
+            EXIT_INVALID,
+            format!(
+                "NICKNAME: no certificate named “{}” is in the list (`authcert list` shows them; --serial HEX revokes one that is not).",
+                nickname.chars().take(64).collect::<String>()
+            ),
+        )),
+    }
 }

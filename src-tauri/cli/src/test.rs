@@ -5,10 +5,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::options::{parse_or_exit, Spec, A_VALUE};
+use super::{invalid, Cx};
 use super::{EXIT_FAILURE, EXIT_INVALID};
-use authcert_core::connect::{self, source, ConnectError, Fingerprint, Target, Test, Timeout};
+use authcert_core::connect::{self, ConnectError, Presented, Settings, Target, Timeout};
 use authcert_core::keychain::Keychains;
-use authcert_core::store::Store;
 
 pub fn help() -> String {
     format!(
@@ -51,105 +52,51 @@ Example (a scheduled check):
     )
 }
 
-#[derive(Default)]
-struct TestArgs {
-    url: Option<String>,
-    p12: Option<String>,
-    nickname: Option<String>,
-    trust: Option<String>,
-    timeout: Option<String>,
-    password_stdin: bool,
-    json: bool,
-    help: bool,
-}
+/// What `test` takes.
+const SPEC: Spec = Spec {
+    command: "test",
+    valued: &[
+        ("--p12", A_VALUE),
+        ("--nickname", A_VALUE),
+        ("--trust-server", A_VALUE),
+        ("--timeout", A_VALUE),
+    ],
+    flags: &["--password-stdin", "--json"],
+    positional: Some("API address (URL)"),
+};
 
-fn parse_args(args: &[String]) -> Result<TestArgs, String> {
-    let mut parsed = TestArgs::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        match (name, &inline) {
-            ("--help" | "-h", None) => {
-                parsed.help = true;
-                continue;
-            }
-            ("--json", None) => {
-                parsed.json = true;
-                continue;
-            }
-            ("--password-stdin", None) => {
-                parsed.password_stdin = true;
-                continue;
-            }
-            _ => {}
-        }
-        if !name.starts_with('-') {
-            if parsed.url.is_some() {
-                return Err("give one API address (URL); the second one is extra.".into());
-            }
-            parsed.url = Some(arg.clone());
-            continue;
-        }
-        let slot = match name {
-            "--p12" => &mut parsed.p12,
-            "--nickname" => &mut parsed.nickname,
-            "--trust-server" => &mut parsed.trust,
-            "--timeout" => &mut parsed.timeout,
-            _ => {
-                return Err(format!(
-                    "“{}” is not an option of test; see `authcert test --help`.",
-                    arg.chars().take(40).collect::<String>()
-                ))
-            }
-        };
-        if slot.is_some() {
-            return Err(format!("{name} is given twice; give it once."));
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => it
-                .next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value; see `authcert test --help`."))?,
-        };
-        *slot = Some(value);
-    }
-    Ok(parsed)
-}
-
-/// `authcert test URL …`.
-pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
-    let invalid = |stderr: &mut dyn Write, msg: &str| {
-        let _ = writeln!(stderr, "authcert: {msg}");
-        EXIT_INVALID
+/// `authcert test URL …`: parse, test (one core call), print.
+pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
+    let Cx {
+        clock,
+        store,
+        stdout,
+        stderr,
+    } = cx;
+    let o = match parse_or_exit(args, &SPEC, help, stderr) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    let parsed = match parse_args(args) {
-        Ok(p) => p,
-        Err(msg) => return invalid(stderr, &msg),
-    };
-    if parsed.help {
-        let _ = write!(stderr, "{}", help());
-        return super::EXIT_OK;
-    }
-    let Some(url) = &parsed.url else {
+    let Some(url) = &o.positional else {
         return invalid(stderr, "URL: give the API's address, for example `authcert test https://api.example.com/health --p12 FILE`.");
     };
     let target = match Target::parse(url) {
         Ok(t) => t,
         Err(e) => return invalid(stderr, &e.to_string()),
     };
-    let trust = match parsed.trust.as_deref().map(Fingerprint::parse).transpose() {
+    let trust = match o
+        .value("--trust-server")
+        .map(connect::target::trusted_server)
+        .transpose()
+    {
         Ok(t) => t,
         Err(e) => return invalid(stderr, &format!("--trust-server: {}", rule_of(&e))),
     };
-    let timeout = match parsed.timeout.as_deref().map(Timeout::parse).transpose() {
+    let timeout = match o.value("--timeout").map(Timeout::parse).transpose() {
         Ok(t) => t.unwrap_or_default(),
         Err(e) => return invalid(stderr, &format!("--timeout: {}", rule_of(&e))),
     };
-    let typed = if parsed.password_stdin {
+    let typed = if o.flag("--password-stdin") {
         match super::password_from_stdin() {
             Ok(p) if p.is_empty() => {
                 return invalid(stderr, "--password-stdin: standard input held no password.")
@@ -160,8 +107,7 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
     } else {
         None
     };
-    let keychains = Keychains::System;
-    let (identity, listed) = match (&parsed.p12, &parsed.nickname) {
+    let (presented, option) = match (o.value("--p12"), o.value("--nickname")) {
         (Some(_), Some(_)) => {
             return invalid(
                 stderr,
@@ -174,55 +120,35 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
                 "--p12 FILE or --nickname NAME: say which certificate to present.",
             )
         }
-        (Some(file), None) => {
-            let path = PathBuf::from(file);
-            let found = match &typed {
-                Some(password) => source::open_file(&path, password).map(|i| (i, None)),
-                // Without a typed password: the listed file's, from the keychain.
-                None => match listed_at(store, &path) {
-                    Some(r) => source::open_listed(store, &keychains, &r, None).map(|i| (i, Some(r))),
-                    None => return invalid(stderr, "--password-stdin: this file is not in AuthCert's list, so its password is not in the keychain; give it on standard input."),
-                },
-            };
-            match found {
-                Ok(found) => found,
-                Err(e) => return refused(stderr, e, "--p12"),
-            }
-        }
-        (None, Some(name)) => {
-            let found = source::find_by_nickname(store, name).and_then(|r| {
-                source::open_listed(store, &keychains, &r, typed.clone()).map(|i| (i, Some(r)))
-            });
-            match found {
-                Ok(found) => found,
-                Err(e) => return refused(stderr, e, "--nickname"),
-            }
-        }
+        (Some(file), None) => (Presented::File(PathBuf::from(file)), "--p12"),
+        (None, Some(name)) => (Presented::Nickname(name.to_string()), "--nickname"),
     };
-    drop(typed);
-    let verdict = match connect::run_blocking(Test {
-        target: &target,
-        identity: &identity,
+    let settings = Settings {
+        target,
         trust,
         timeout,
-    }) {
-        Ok(v) => v,
-        Err(e) => {
-            let _ = writeln!(stderr, "authcert: {e}");
-            return EXIT_FAILURE;
-        }
     };
-    drop(identity);
-    if let Some(record) = listed {
+    let tested = connect::block_on(connect::test_certificate(
+        store.clone(),
+        Keychains::System,
+        presented,
+        typed,
+        &settings,
+        clock,
+    ));
+    let tested = match tested {
+        Ok(t) => t,
+        Err(e) => return refused(stderr, e, option),
+    };
+    if let Some(e) = &tested.not_remembered {
         // Remembered for the details screen; the test stands without it.
-        if let Err(e) = store.set_last_test(&record.sha256_fingerprint, verdict.last_test()) {
-            let _ = writeln!(
-                stderr,
-                "authcert: the result was not remembered in the list: {e}"
-            );
-        }
+        let _ = writeln!(
+            stderr,
+            "authcert: the result was not remembered in the list: {e}"
+        );
     }
-    if parsed.json {
+    let verdict = tested.verdict;
+    if o.flag("--json") {
         match serde_json::to_string_pretty(&verdict)
             .map(|j| authcert_core::text::json_safe(&j).into_owned())
         {
@@ -259,17 +185,6 @@ pub fn run(args: &[String], store: &Store, stdout: &mut dyn Write, stderr: &mut 
     verdict.verdict.exit_code()
 }
 
-/// The listed record whose file is `path` (when the list can be read).
-fn listed_at(store: &Store, path: &std::path::Path) -> Option<authcert_core::store::Record> {
-    let wanted = authcert_core::platform::files::canonical(path);
-    store
-        .load()
-        .ok()?
-        .records
-        .into_iter()
-        .find(|r| std::path::Path::new(&r.file) == wanted)
-}
-
 /// The rule of a field error, without its field's window label.
 fn rule_of(e: &ConnectError) -> String {
     let text = e.to_string();
@@ -282,12 +197,29 @@ fn rule_of(e: &ConnectError) -> String {
 /// A certificate that cannot be presented: invalid input (exit 2) when the
 /// admin can fix what they typed, otherwise a failure (exit 1).
 fn refused(stderr: &mut dyn Write, e: ConnectError, option: &str) -> i32 {
-    if let ConnectError::NeedPassword(nickname) = &e {
+    let stdin = match &e {
+        ConnectError::NeedPassword(nickname) => Some(format!(
+            "the password of “{nickname}” is not in the keychain"
+        )),
+        ConnectError::FileNotListed => Some(
+            "this file is not in AuthCert's list, so its password is not in the keychain".into(),
+        ),
+        _ => None,
+    };
+    if let Some(why) = stdin {
         let _ = writeln!(
             stderr,
-            "authcert: --password-stdin: the password of “{nickname}” is not in the keychain; give it on standard input."
+            "authcert: --password-stdin: {why}; give it on standard input."
         );
         return EXIT_INVALID;
+    }
+    // A test that ran into trouble after the certificate was opened.
+    if matches!(
+        e,
+        ConnectError::Internal(_) | ConnectError::HttpsProxy(_) | ConnectError::Cancelled
+    ) {
+        let _ = writeln!(stderr, "authcert: {e}");
+        return EXIT_FAILURE;
     }
     let code = match &e {
         ConnectError::Unreadable { .. }

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::engine::request::{
-    combinations_text, EndDateRange, MAX_VALIDITY_YEARS, NICKNAME_MAX_CHARS,
+use crate::engine::{
+    combinations_text, Choice, Clock, Encryption, EndDateRange, KeyType, SignatureHash,
+    MAX_VALIDITY_YEARS, NICKNAME_MAX_CHARS,
 };
-use crate::engine::{Choice, Clock, Encryption, KeyType, SignatureHash};
 use crate::keychain;
 use crate::store::{DEFAULT_REMINDER_DAYS, MAX_REMINDER_DAYS, MIN_REMINDER_DAYS};
 
@@ -19,7 +19,7 @@ pub const CLIPBOARD_SECONDS: u64 = 60;
 pub struct Option_ {
     pub token: &'static str,
     pub label: &'static str,
-    /// The default: the one PRODUCT.md recommends.
+    /// The default, and the one the form recommends.
     pub recommended: bool,
 }
 

@@ -12,19 +12,15 @@ use std::sync::Arc;
 use keyring_core::{CredentialStore, Entry, Error};
 use zeroize::Zeroizing;
 
+use crate::ids::Fingerprint;
+
 /// The service name under which every password is stored.
 pub const SERVICE: &str = "AuthCert";
 
 /// The keychain account of a certificate: its nickname and the first eight
-/// hex digits of its SHA-256 fingerprint (given as hex, colons allowed).
-pub fn account_for(nickname: &str, sha256_fingerprint: &str) -> String {
-    let short: String = sha256_fingerprint
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(8)
-        .collect::<String>()
-        .to_ascii_uppercase();
-    format!("{nickname} ({short})")
+/// hex digits of its SHA-256 fingerprint.
+pub fn account_for(nickname: &str, sha256_fingerprint: &Fingerprint) -> String {
+    format!("{nickname} ({})", sha256_fingerprint.short())
 }
 
 /// Where a password is stored, in words: "Password stored in the …
@@ -286,7 +282,10 @@ mod tests {
     #[test]
     fn accounts_carry_the_fingerprint() {
         assert_eq!(
-            account_for("Billing API", "3f:a2:c9:01:77:00"),
+            account_for(
+                "Billing API",
+                &Fingerprint::parse(&format!("3f:a2:c9:01{}", ":77".repeat(28))).unwrap()
+            ),
             "Billing API (3FA2C901)"
         );
     }

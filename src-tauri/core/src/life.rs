@@ -17,6 +17,8 @@
 //! stuck, and the lock is taken without regard to poisoning (the state is
 //! whole at every point a panic could happen).
 
+pub mod unattended;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
@@ -28,6 +30,7 @@ use crate::engine::{
     self, Clock, Encryption, Facts, FieldError, InvalidRequest, IssueError, Issued, RawRequest,
     Request, Signer, SignerKind, Spares,
 };
+use crate::ids::Fingerprint;
 use crate::keychain::{self, KeychainError, Keychains};
 use crate::save::{self, SaveError, WriteNewError};
 use crate::store::{Record, Store, StoreError};
@@ -68,6 +71,8 @@ pub enum LifeError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Authority(#[from] crate::authority::AuthorityError),
+    #[error("{0}")]
+    Connect(#[from] crate::connect::ConnectError),
     #[error("AuthCert hit an internal error ({0}). Nothing was lost: the certificate is still here; try again.")]
     Internal(String),
 }
@@ -304,9 +309,9 @@ impl Pending {
     }
 
     /// The SHA-256 fingerprint of the certificate waiting to be saved.
-    pub fn pending_fingerprint(&self) -> Option<String> {
+    pub fn pending_fingerprint(&self) -> Option<Fingerprint> {
         match &*self.lock() {
-            State::Ready(r) => Some(r.issued.facts.sha256_fingerprint.clone()),
+            State::Ready(r) => Some(r.issued.facts.sha256_fingerprint),
             _ => None,
         }
     }
@@ -650,14 +655,34 @@ impl Pending {
     /// The waiting certificate as presented in a test against an API
     /// (before it is saved, so one that does not work can be thrown away),
     /// and its fingerprint. Opened outside the lock; the state is unchanged.
-    pub fn identity(&self) -> Result<(crate::connect::Identity, String), LifeError> {
+    pub fn identity(&self) -> Result<(crate::connect::Identity, Fingerprint), LifeError> {
         let issued = {
             let mut state = self.lock();
             ready_mut(&mut state)?.issued.clone()
         };
         let identity = crate::connect::Identity::from_pkcs12(&issued.p12, issued.password.expose())
             .map_err(|e| LifeError::Internal(e.to_string()))?;
-        Ok((identity, issued.facts.sha256_fingerprint.clone()))
+        Ok((identity, issued.facts.sha256_fingerprint))
+    }
+
+    /// Tests the waiting certificate against an API before it is saved (so
+    /// one that does not work can be thrown away). The state is unchanged.
+    pub async fn test(
+        self: Arc<Self>,
+        settings: &crate::connect::Settings,
+        clock: &Clock,
+    ) -> Result<crate::connect::Verdict, LifeError> {
+        let (identity, _) = tokio::task::spawn_blocking(move || self.identity())
+            .await
+            .map_err(|_| LifeError::Internal("opening the certificate".into()))??;
+        Ok(crate::connect::run(crate::connect::Test {
+            target: &settings.target,
+            identity: &identity,
+            trust: settings.trust,
+            timeout: settings.timeout,
+            zone: &clock.zone,
+        })
+        .await?)
     }
 
     /// A copy of the waiting certificate's password (for the clipboard).

@@ -10,8 +10,8 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::issued::hex;
-use crate::engine::{Field, FieldError, IssueError};
+use crate::engine::{Field, FieldError};
+use crate::ids::{Fingerprint, Serial};
 
 /// Why a revoked certificate was revoked (RFC 5280 reason codes an admin
 /// can tell apart).
@@ -94,10 +94,9 @@ impl Reason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Revoked {
-    /// Upper-case hex bytes joined by colons, as in the list.
-    pub serial: String,
+    pub serial: Serial,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256_fingerprint: Option<String>,
+    pub sha256_fingerprint: Option<Fingerprint>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     pub at: Timestamp,
@@ -105,11 +104,6 @@ pub struct Revoked {
 }
 
 impl Revoked {
-    pub fn serial_bytes(&self) -> Result<Vec<u8>, IssueError> {
-        serial_bytes(&self.serial)
-            .ok_or_else(|| IssueError::Authority(format!("serial “{}” is damaged", self.serial)))
-    }
-
     /// How the admin knows it: its nickname, or its serial.
     pub fn name(&self) -> String {
         match &self.nickname {
@@ -119,21 +113,9 @@ impl Revoked {
     }
 }
 
-/// The bytes of a serial written as hex, with or without colons.
-fn serial_bytes(text: &str) -> Option<Vec<u8>> {
-    let digits: String = text.chars().filter(|c| *c != ':').collect();
-    if digits.is_empty() || !digits.len().is_multiple_of(2) || digits.len() > 40 {
-        return None;
-    }
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(digits.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
 /// A serial as typed (`--serial`): hex digits, with or without colons, up
-/// to 20 bytes (RFC 5280), written back as the list writes serials.
-pub fn parse_serial(raw: &str) -> Result<String, FieldError> {
+/// to 20 bytes (RFC 5280: the most a conforming authority makes).
+pub fn parse_serial(raw: &str) -> Result<Serial, FieldError> {
     let refuse = || {
         FieldError::new(
             Field::Serial,
@@ -147,8 +129,10 @@ pub fn parse_serial(raw: &str) -> Result<String, FieldError> {
     if !trimmed.chars().all(|c| c.is_ascii_hexdigit() || c == ':') {
         return Err(refuse());
     }
-    let bytes = serial_bytes(trimmed).ok_or_else(refuse)?;
-    Ok(hex(&bytes, ":"))
+    match Serial::parse(trimmed) {
+        Ok(serial) if serial.bytes().len() <= 20 => Ok(serial),
+        _ => Err(refuse()),
+    }
 }
 
 /// Adds `more` to `into`, one entry per serial: an entry known already
@@ -182,7 +166,7 @@ pub fn merge(into: &mut Vec<Revoked>, more: impl IntoIterator<Item = Revoked>) -
 pub struct Kept {
     pub name: String,
     /// The authority's certificate's SHA-256: restoring it merges these.
-    pub sha256_fingerprint: String,
+    pub sha256_fingerprint: Fingerprint,
     pub revoked: Vec<Revoked>,
     /// The number of its last revocation list: later ones count on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,7 +198,8 @@ pub fn read_crl(der: &[u8], authority_der: &[u8]) -> Result<(Vec<Revoked>, u64),
             let at = Timestamp::from_second(r.revocation_date.timestamp())
                 .map_err(|e| format!("a revocation's date: {e}"))?;
             Ok(Revoked {
-                serial: hex(r.raw_serial(), ":"),
+                serial: Serial::from_bytes(r.raw_serial())
+                    .map_err(|e| format!("a revocation's serial: {e}"))?,
                 sha256_fingerprint: None,
                 nickname: None,
                 at,
@@ -233,7 +218,7 @@ mod tests {
 
     fn revoked(serial: &str, nickname: Option<&str>) -> Revoked {
         Revoked {
-            serial: serial.into(),
+            serial: Serial::parse(serial).unwrap(),
             sha256_fingerprint: None,
             nickname: nickname.map(String::from),
             at: "2026-12-01T00:00:00Z".parse().unwrap(),
@@ -243,8 +228,8 @@ mod tests {
 
     #[test]
     fn serials_are_read_in_the_lists_notation() {
-        assert_eq!(parse_serial("4f1a09").unwrap(), "4F:1A:09");
-        assert_eq!(parse_serial(" 4F:1A:09 ").unwrap(), "4F:1A:09");
+        assert_eq!(parse_serial("4f1a09").unwrap().to_string(), "4F:1A:09");
+        assert_eq!(parse_serial(" 4F:1A:09 ").unwrap().to_string(), "4F:1A:09");
         for bad in ["", "xyz", "4F1", "4F-1A", &"AB".repeat(21), "4F:1A\u{1b}"] {
             let e = parse_serial(bad).unwrap_err();
             assert_eq!(e.field, Field::Serial, "{bad}");
@@ -260,7 +245,7 @@ mod tests {
             [revoked("01", Some("Payments")), revoked("03", None)],
         );
         assert_eq!(added, 1);
-        let serials: Vec<&str> = have.iter().map(|r| r.serial.as_str()).collect();
+        let serials: Vec<String> = have.iter().map(|r| r.serial.to_string()).collect();
         assert_eq!(serials, ["01", "02", "03"]);
         assert_eq!(have[0].nickname.as_deref(), Some("Payments"));
         assert_eq!(merge(&mut have, []), 0);

@@ -4,8 +4,10 @@ use jiff::tz::TimeZone;
 use keyring_core::{mock, CredentialStore};
 
 use super::*;
-use crate::engine::{self, RawRequest};
+use crate::engine::{self, pkcs12, RawRequest};
+use crate::ids::hex;
 use crate::store::atomic;
+use crate::store::Record;
 
 fn clock() -> Clock {
     Clock {
@@ -198,7 +200,7 @@ fn revocation_and_the_crl() {
     store.add_new(record.clone()).unwrap();
     let revoked = revoke(
         &store,
-        &Revoking::Listed(record.sha256_fingerprint.clone()),
+        &Revoking::Listed(record.sha256_fingerprint),
         Reason::KeyCompromise,
         &clock(),
     )
@@ -206,7 +208,7 @@ fn revocation_and_the_crl() {
     assert_eq!(revoked.serial, record.serial);
     let again = revoke(
         &store,
-        &Revoking::Listed(record.sha256_fingerprint.clone()),
+        &Revoking::Listed(record.sha256_fingerprint),
         Reason::Unspecified,
         &clock(),
     )
@@ -229,7 +231,7 @@ fn revocation_and_the_crl() {
         .iter_revoked_certificates()
         .map(|r| hex(r.raw_serial(), ":"))
         .collect();
-    assert_eq!(serials, vec![record.serial.clone()]);
+    assert_eq!(serials, vec![record.serial.to_string()]);
     // Never over an existing file.
     assert!(export_crl(&store, &k, &clock(), &path).is_err());
     let later = Clock {
@@ -258,7 +260,7 @@ fn revocation_and_the_crl() {
     store.add_new(own_record.clone()).unwrap();
     let err = revoke(
         &store,
-        &Revoking::Listed(own_record.sha256_fingerprint.clone()),
+        &Revoking::Listed(own_record.sha256_fingerprint),
         Reason::Unspecified,
         &clock(),
     )
@@ -280,13 +282,13 @@ fn a_crash_at_every_write_step_keeps_the_old_or_the_new_revocations() {
     );
     for step in atomic::Step::ALL {
         let before = load(&store).unwrap().unwrap().revoked.len();
-        record.serial = format!("{:02X}", before + 1);
+        record.serial = Serial::from_bytes(&[u8::try_from(before + 1).unwrap()]).unwrap();
         // A revocation written like `revoke`, stopping dead after `step`.
         let _ = file::change(&store, Some(step), |now| {
             let mut authority = now.unwrap();
             authority.revoked.push(Revoked {
                 serial: record.serial.clone(),
-                sha256_fingerprint: Some(record.sha256_fingerprint.clone()),
+                sha256_fingerprint: Some(record.sha256_fingerprint),
                 nickname: Some(record.nickname.clone()),
                 at: clock().now,
                 reason: Reason::Unspecified,
@@ -521,7 +523,7 @@ fn a_revocation_survives_backup_removal_and_restore() {
     let record = signed_listed(&store, &k, &a, "Compromised");
     revoke(
         &store,
-        &Revoking::Listed(record.sha256_fingerprint.clone()),
+        &Revoking::Listed(record.sha256_fingerprint),
         Reason::KeyCompromise,
         &clock(),
     )
@@ -541,7 +543,7 @@ fn a_revocation_survives_backup_removal_and_restore() {
     };
     export_crl(&store, &k, &later, &d.path().join("2.pem")).unwrap();
     let (serials, number) = crl_at(&d.path().join("2.pem"));
-    assert_eq!(serials, vec![record.serial.clone()]);
+    assert_eq!(serials, vec![record.serial.to_string()]);
     assert!(number > first.number, "{number} > {}", first.number);
     // Kept revocations were merged: nothing is left kept, nothing doubled.
     assert!(file::kept(&store).unwrap().is_empty());
@@ -558,7 +560,7 @@ fn removal_keeps_revocations_unless_told_and_restore_merges_them() {
     let early = signed_listed(&store, &k, &a, "Early");
     revoke(
         &store,
-        &Revoking::Listed(early.sha256_fingerprint.clone()),
+        &Revoking::Listed(early.sha256_fingerprint),
         Reason::Superseded,
         &clock(),
     )
@@ -569,7 +571,7 @@ fn removal_keeps_revocations_unless_told_and_restore_merges_them() {
     let late = signed_listed(&store, &k, &a, "Late");
     revoke(
         &store,
-        &Revoking::Listed(late.sha256_fingerprint.clone()),
+        &Revoking::Listed(late.sha256_fingerprint),
         Reason::KeyCompromise,
         &clock(),
     )
@@ -596,7 +598,7 @@ fn any_certificate_the_authority_signed_can_be_revoked_by_serial() {
     // Made elsewhere with the same authority, never listed here.
     let r = revoke(
         &store,
-        &Revoking::Serial("7A:11:22:33".into()),
+        &Revoking::Serial(Serial::parse("7A:11:22:33").unwrap()),
         Reason::CessationOfOperation,
         &clock(),
     )
@@ -613,7 +615,7 @@ fn any_certificate_the_authority_signed_can_be_revoked_by_serial() {
     assert_eq!(r.nickname.as_deref(), Some("Listed"));
     let again = revoke(
         &store,
-        &Revoking::Serial("7A:11:22:33".into()),
+        &Revoking::Serial(Serial::parse("7A:11:22:33").unwrap()),
         Reason::Unspecified,
         &clock(),
     )
@@ -627,7 +629,7 @@ fn any_certificate_the_authority_signed_can_be_revoked_by_serial() {
     export_crl(&store, &k, &clock(), &d.path().join("c.pem")).unwrap();
     let (mut serials, _) = crl_at(&d.path().join("c.pem"));
     serials.sort();
-    let mut expected = vec!["7A:11:22:33".to_string(), listed.serial.clone()];
+    let mut expected = vec!["7A:11:22:33".to_string(), listed.serial.to_string()];
     expected.sort();
     assert_eq!(serials, expected);
 }
@@ -645,7 +647,7 @@ fn an_added_certificate_the_authority_signed_is_recognised() {
     assert!(a.issued(&record.certificate_der().unwrap()));
     revoke(
         &store,
-        &Revoking::Listed(record.sha256_fingerprint.clone()),
+        &Revoking::Listed(record.sha256_fingerprint),
         Reason::Unspecified,
         &clock(),
     )
@@ -666,7 +668,7 @@ fn a_revocation_list_never_drops_a_serial_an_earlier_one_named() {
     let record = signed_listed(&store, &k, &a, "Dropped");
     revoke(
         &store,
-        &Revoking::Listed(record.sha256_fingerprint.clone()),
+        &Revoking::Listed(record.sha256_fingerprint),
         Reason::Unspecified,
         &clock(),
     )
@@ -681,7 +683,10 @@ fn a_revocation_list_never_drops_a_serial_an_earlier_one_named() {
     .unwrap();
     let err = export_crl(&store, &k, &clock(), &d.path().join("2.pem")).unwrap_err();
     assert!(matches!(err, AuthorityError::WouldDrop(_)), "{err}");
-    assert!(err.to_string().contains(&record.serial), "{err}");
+    assert!(
+        err.to_string().contains(&record.serial.to_string()),
+        "{err}"
+    );
     assert!(!d.path().join("2.pem").exists());
 }
 

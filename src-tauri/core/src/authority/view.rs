@@ -4,11 +4,12 @@
 
 use serde::Serialize;
 
+use super::reminder::authority_reminder;
 use super::server::{self, ServerSettings};
 use super::{end_range, Authority, Reason, CRL_DAYS, DEFAULT_YEARS, MAX_YEARS};
+use crate::clock::{local_day, local_time};
 use crate::engine::{Choice as _, Clock, SignerKind};
 use crate::keychain;
-use crate::overview::{authority_reminder, local_day, local_time};
 
 /// One choice of a select.
 #[derive(Debug, Clone, Serialize)]
@@ -81,7 +82,7 @@ impl View {
             problem: None,
             name: found.map(|a| a.name.clone()),
             valid_until: found.map(|a| local_time(a.not_after, &clock.zone)),
-            sha256_fingerprint: found.map(|a| a.sha256_fingerprint.clone()),
+            sha256_fingerprint: found.map(|a| a.sha256_fingerprint.to_string()),
             key_text: found.map(|a| {
                 format!(
                     "RSA 3072, kept only in the {} (service “{}”, account “{}”)",

@@ -72,8 +72,8 @@ impl Identity {
         })
     }
 
-    /// The presented certificate's SHA-256 fingerprint, colon-separated.
-    pub fn fingerprint(&self) -> String {
-        super::Fingerprint::of(&self.certificate).to_string()
+    /// The presented certificate's SHA-256 fingerprint.
+    pub fn fingerprint(&self) -> super::Fingerprint {
+        super::Fingerprint::of(&self.certificate)
     }
 }

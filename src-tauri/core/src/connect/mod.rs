@@ -9,6 +9,7 @@
 //! certificate or the list.
 
 pub mod identity;
+pub mod presented;
 pub mod running;
 pub mod source;
 pub mod target;
@@ -18,6 +19,7 @@ pub mod verdict;
 use std::time::Instant;
 
 pub use identity::Identity;
+pub use presented::{test_certificate, Presented, Settings, Tested};
 pub use running::{Running, Ticket};
 pub use target::{Fingerprint, Target, Timeout};
 pub use verdict::{Kind, ServerFacts, Verdict};
@@ -56,7 +58,7 @@ pub enum ConnectError {
     #[error("The certificate file {path} could not be read: {reason}.")]
     Unreadable { path: String, reason: String },
     #[error("{0}")]
-    Listed(crate::overview::ListedError),
+    Listed(crate::listed::ListedError),
     #[error("No certificate named “{0}” is in the list; `authcert list` shows their names.")]
     NotListed(String),
     #[error("The password of “{0}” is not in the keychain: type the file's password to test it.")]
@@ -65,6 +67,8 @@ pub enum ConnectError {
     PublicOnly(String),
     #[error("The file {0} now holds another certificate than the listed one; test that file with its own password.")]
     OtherFile(String),
+    #[error("This file is not in AuthCert's list, so its password is not in the keychain: type its password.")]
+    FileNotListed,
     #[error("The proxy settings send this test through an HTTPS proxy ({}). AuthCert does not test through one: the proxy, not the API, would be shown the certificate, and the result would be about the proxy. Exempt the API from the proxy (set NO_PROXY to its host name, or change the system's proxy settings) or test where it is reached directly. The certificate was not sent.", crate::text::shown(.0))]
     HttpsProxy(String),
     #[error("AuthCert could not prepare the test ({0}).")]
@@ -93,6 +97,8 @@ pub struct Test<'a> {
     pub identity: &'a Identity,
     pub trust: Option<Fingerprint>,
     pub timeout: Timeout,
+    /// The admin's zone, for the dates in the verdict.
+    pub zone: &'a jiff::tz::TimeZone,
 }
 
 /// Makes the request and judges it. Errors only when the test cannot be
@@ -160,23 +166,26 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
         ending,
         Context {
             target: test.target,
+            zone: test.zone,
             timeout: test.timeout,
             seen,
-            certificate_sha256: test.identity.fingerprint(),
+            certificate_sha256: test.identity.fingerprint().to_string(),
             detail,
             elapsed_ms,
         },
     ))
 }
 
-/// The test as a plain call, for the command line: a runtime of its own on
-/// this thread.
-pub fn run_blocking(test: Test<'_>) -> Result<Verdict, ConnectError> {
+/// A test as a plain call, for the command line: a runtime of its own on
+/// this thread (with blocking threads for opening files).
+pub fn block_on<T>(
+    work: impl std::future::Future<Output = Result<T, ConnectError>>,
+) -> Result<T, ConnectError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| ConnectError::Internal(e.to_string()))?;
-    runtime.block_on(run(test))
+    runtime.block_on(work)
 }
 
 async fn request(client: &reqwest::Client, target: &Target) -> Result<Answer, reqwest::Error> {

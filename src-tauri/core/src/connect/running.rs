@@ -68,13 +68,13 @@ impl Running {
 impl Ticket {
     /// Runs `work` until it ends or the test is cancelled (then the work is
     /// dropped: its connection closes at once).
-    pub async fn run<T>(
+    pub async fn run<T, E: From<ConnectError>>(
         &self,
-        work: impl Future<Output = Result<T, ConnectError>>,
-    ) -> Result<T, ConnectError> {
+        work: impl Future<Output = Result<T, E>>,
+    ) -> Result<T, E> {
         tokio::select! {
             done = work => done,
-            _ = self.cancel.notified() => Err(ConnectError::Cancelled),
+            _ = self.cancel.notified() => Err(ConnectError::Cancelled.into()),
         }
     }
 }

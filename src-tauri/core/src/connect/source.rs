@@ -9,9 +9,8 @@ use zeroize::Zeroizing;
 
 use super::{ConnectError, Identity};
 use crate::engine::pkcs12::read::{Limits, ReadError};
-use crate::engine::Nickname;
 use crate::keychain::Keychains;
-use crate::overview::{self, ListedError};
+use crate::listed::{self, ListedError};
 use crate::store::{Record, Store, StoreError};
 
 /// Reads a `.p12` file (refusing one larger than a certificate file can
@@ -36,17 +35,21 @@ pub fn open_file(path: &Path, password: &str) -> Result<Identity, ConnectError> 
     Identity::from_pkcs12(&bytes, password)
 }
 
-/// The listed certificate named `nickname` (compared as the form compares
-/// nicknames).
+/// The listed certificate named `nickname`.
 pub fn find_by_nickname(store: &Store, nickname: &str) -> Result<Record, ConnectError> {
-    let key = Nickname::uniqueness_key_of(nickname);
+    listed::by_nickname(store, nickname)?
+        .ok_or_else(|| ConnectError::NotListed(nickname.chars().take(80).collect()))
+}
+
+/// The listed certificate whose file is `path` (when the list can be read).
+pub fn listed_at(store: &Store, path: &Path) -> Option<Record> {
+    let wanted = crate::platform::files::canonical(path);
     store
         .load()
-        .map_err(|e| ConnectError::Listed(ListedError::Store(e)))?
+        .ok()?
         .records
         .into_iter()
-        .find(|r| Nickname::uniqueness_key_of(&r.nickname) == key)
-        .ok_or_else(|| ConnectError::NotListed(nickname.chars().take(80).collect()))
+        .find(|r| Path::new(&r.file) == wanted)
 }
 
 /// A listed certificate's file, opened with `typed` or, without it, the
@@ -63,7 +66,7 @@ pub fn open_listed(
     let password = match typed {
         Some(p) => p,
         None if record.keychain_account.is_some() => {
-            overview::password(store, keychains, &record.sha256_fingerprint)?
+            listed::password(store, keychains, &record.sha256_fingerprint)?
         }
         None => return Err(ConnectError::NeedPassword(record.nickname.clone())),
     };

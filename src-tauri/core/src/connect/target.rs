@@ -92,54 +92,17 @@ impl fmt::Debug for Target {
     }
 }
 
-/// A SHA-256 fingerprint of a server certificate: 64 hex digits, with or
+pub use crate::ids::Fingerprint;
+
+/// The fingerprint of a server certificate to trust for a test, as
+/// `--trust-server` and the window's field take it: 64 hex digits, with or
 /// without colons or spaces, any case.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint([u8; 32]);
-
-impl Fingerprint {
-    pub fn parse(raw: &str) -> Result<Fingerprint, ConnectError> {
-        let rule = "give the server's SHA-256 fingerprint: 64 hexadecimal digits (0-9, A-F), colons allowed, as AuthCert shows it.";
-        if raw.len() > 200 {
-            return Err(ConnectError::Fingerprint(rule.into()));
-        }
-        let digits: Vec<u8> = raw
-            .trim()
-            .bytes()
-            .filter(|b| !matches!(b, b':' | b' ' | b'-'))
-            .collect();
-        if digits.len() != 64 || !digits.iter().all(u8::is_ascii_hexdigit) {
-            return Err(ConnectError::Fingerprint(rule.into()));
-        }
-        let mut out = [0u8; 32];
-        for (i, pair) in digits.chunks(2).enumerate() {
-            // Two ASCII hex digits, checked above.
-            let text =
-                std::str::from_utf8(pair).map_err(|_| ConnectError::Fingerprint(rule.into()))?;
-            out[i] =
-                u8::from_str_radix(text, 16).map_err(|_| ConnectError::Fingerprint(rule.into()))?;
-        }
-        Ok(Fingerprint(out))
-    }
-
-    pub fn of(der: &[u8]) -> Fingerprint {
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
-        let mut out = [0u8; 32];
-        out.copy_from_slice(digest.as_ref());
-        Fingerprint(out)
-    }
-}
-
-impl fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::engine::issued::hex(&self.0, ":"))
-    }
-}
-
-impl fmt::Debug for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Fingerprint({self})")
-    }
+pub fn trusted_server(raw: &str) -> Result<Fingerprint, ConnectError> {
+    Fingerprint::parse(raw).map_err(|_| {
+        ConnectError::Fingerprint(
+            "give the server's SHA-256 fingerprint: 64 hexadecimal digits (0-9, A-F), colons allowed, as AuthCert shows it.".into(),
+        )
+    })
 }
 
 /// How long one test may take, from the connection to the answer's end.
@@ -219,11 +182,11 @@ mod tests {
         let hex = "AB".repeat(32);
         let colons = vec!["ab"; 32].join(":");
         assert_eq!(
-            Fingerprint::parse(&hex).unwrap(),
-            Fingerprint::parse(&colons).unwrap()
+            trusted_server(&hex).unwrap(),
+            trusted_server(&colons).unwrap()
         );
         assert_eq!(
-            Fingerprint::parse(&hex).unwrap().to_string(),
+            trusted_server(&hex).unwrap().to_string(),
             vec!["AB"; 32].join(":")
         );
         for bad in [
@@ -233,7 +196,7 @@ mod tests {
             &"A".repeat(66),
             &"A".repeat(1000),
         ] {
-            let e = Fingerprint::parse(bad).expect_err(bad).to_string();
+            let e = trusted_server(bad).expect_err(bad).to_string();
             assert!(e.starts_with("Trust server fingerprint: "), "{e}");
         }
         assert_eq!(Fingerprint::of(b"abc").to_string().len(), 32 * 3 - 1);

@@ -195,9 +195,12 @@ impl ResolvesClientCert for Presenting {
             .iter()
             .take(50)
             .map(|der| match x509_parser::x509::X509Name::from_der(der) {
-                // What the server sends, safe to show (crate::text).
-                Ok((_, name)) => crate::text::shown(&name.to_string()).into_owned(),
-                Err(_) => "(a name AuthCert cannot read)".to_string(),
+                // What the server sends, safe to show (crate::text). A name
+                // with bytes after it, or none in it, is not one to show.
+                Ok((rest, name)) if rest.is_empty() && !name.to_string().is_empty() => {
+                    crate::text::shown(&name.to_string()).into_owned()
+                }
+                _ => "(a name AuthCert cannot read)".to_string(),
             })
             .collect();
         let mut seen = self.watch.lock();
@@ -210,5 +213,145 @@ impl ResolvesClientCert for Presenting {
 
     fn has_certs(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn certificate(name: &str) -> (Vec<u8>, rcgen::KeyPair) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = rcgen::CertificateParams::new(vec![name.to_string()]).unwrap();
+        (params.self_signed(&key).unwrap().der().to_vec(), key)
+    }
+
+    fn observing(trust: Option<Fingerprint>, system: Result<(), &str>) -> Observing {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        // A verifier that trusts one unrelated authority stands in for the
+        // system's: it refuses a self-signed server certificate as the
+        // system's does.
+        let system = match system {
+            Ok(()) => {
+                let mut roots = rustls::RootCertStore::empty();
+                let (unrelated, _) = certificate("Unrelated CA");
+                roots.add(CertificateDer::from(unrelated)).unwrap();
+                let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(
+                    Arc::new(roots),
+                    provider.clone(),
+                )
+                .build()
+                .unwrap();
+                Ok(verifier as Arc<dyn ServerCertVerifier>)
+            }
+            Err(why) => Err(why.to_string()),
+        };
+        Observing {
+            system,
+            provider,
+            trust,
+            host: "api.example.com".into(),
+            watch: Watch::default(),
+        }
+    }
+
+    fn verify(o: &Observing, der: &[u8], name: &str) -> Result<ServerCertVerified, rustls::Error> {
+        let server = ServerName::try_from(name.to_string()).unwrap();
+        o.verify_server_cert(
+            &CertificateDer::from(der),
+            &[],
+            &server,
+            &[],
+            UnixTime::now(),
+        )
+    }
+
+    #[test]
+    fn a_server_is_trusted_by_the_system_or_by_the_admin_s_fingerprint_only() {
+        let (der, _) = certificate("api.example.com");
+        let o = observing(None, Ok(()));
+        let e = verify(&o, &der, "api.example.com").unwrap_err();
+        let seen = o.watch.seen();
+        assert_eq!(seen.untrusted, Some(e));
+        assert_eq!(seen.server_certificate.as_deref(), Some(&der[..]));
+        assert!(!seen.trusted_by_fingerprint);
+
+        let o = observing(Some(Fingerprint::of(&der)), Ok(()));
+        verify(&o, &der, "API.example.com").unwrap();
+        let seen = o.watch.seen();
+        assert!(seen.trusted_by_fingerprint && seen.untrusted.is_none());
+
+        // Another certificate than the one whose fingerprint was given.
+        let (other, _) = certificate("api.example.com");
+        let o = observing(Some(Fingerprint::of(&der)), Ok(()));
+        verify(&o, &other, "api.example.com").unwrap_err();
+        assert!(!o.watch.seen().trusted_by_fingerprint);
+    }
+
+    #[test]
+    fn a_system_without_trusted_authorities_says_so() {
+        let (der, _) = certificate("api.example.com");
+        let o = observing(None, Err("no roots"));
+        let e = verify(&o, &der, "api.example.com").unwrap_err();
+        assert!(
+            e.to_string().contains("could not be read (no roots)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn another_tls_server_is_stopped_before_the_certificate_could_be_sent() {
+        let (der, _) = certificate("proxy.example.net");
+        // Even one trusted by fingerprint: it is not the API.
+        let o = observing(Some(Fingerprint::of(&der)), Ok(()));
+        verify(&o, &der, "proxy.example.net").unwrap_err();
+        let seen = o.watch.seen();
+        assert_eq!(seen.other_server.as_deref(), Some("proxy.example.net"));
+        assert!(seen.server_certificate.is_none() && !seen.trusted_by_fingerprint);
+    }
+
+    #[test]
+    fn the_certificate_is_presented_whenever_asked_and_the_hints_are_kept_safe() {
+        let (der, key) = certificate("client");
+        let provider = rustls::crypto::aws_lc_rs::default_provider();
+        let signing = provider
+            .key_provider
+            .load_private_key(rustls::pki_types::PrivateKeyDer::Pkcs8(
+                key.serialize_der().into(),
+            ))
+            .unwrap();
+        let presenting = Presenting {
+            key: Arc::new(CertifiedKey::new(vec![CertificateDer::from(der)], signing)),
+            watch: Watch::default(),
+        };
+        assert!(presenting.has_certs());
+        let mut dn = rcgen::DistinguishedName::new();
+        dn.push(rcgen::DnType::CommonName, "Acme\u{7}CA");
+        let name = rcgen::CertificateParams::new(Vec::<String>::new())
+            .map(|mut p| {
+                p.distinguished_name = dn;
+                p
+            })
+            .unwrap()
+            .self_signed(&rcgen::KeyPair::generate().unwrap())
+            .unwrap();
+        let (_, parsed) = x509_parser::parse_x509_certificate(name.der()).unwrap();
+        let subject = parsed.subject().as_raw().to_vec();
+        let mut hints: Vec<&[u8]> = vec![&subject, b"\x30\x03junk"];
+        hints.extend(std::iter::repeat_n(&subject[..], 100));
+        assert!(presenting.resolve(&hints, &[]).is_some());
+        let seen = presenting.watch.seen();
+        assert!(seen.requested);
+        assert_eq!(seen.acceptable_issuers.len(), 50, "at most 50 names kept");
+        assert!(seen.acceptable_issuers[0].contains("Acme"));
+        assert!(!seen.acceptable_issuers[0].contains('\u{7}'));
+        assert_eq!(seen.acceptable_issuers[1], "(a name AuthCert cannot read)");
+        // No hints at all: presented all the same.
+        let fresh = Presenting {
+            key: presenting.key.clone(),
+            watch: Watch::default(),
+        };
+        assert!(fresh.resolve(&[], &[]).is_some());
+        assert!(fresh.watch.seen().requested);
     }
 }

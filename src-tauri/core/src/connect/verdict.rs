@@ -3,58 +3,17 @@
 //! what the handshake showed (tls::Seen) and how the request ended; never
 //! from a secret.
 
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 use rustls::{AlertDescription, CertificateError};
 use serde::Serialize;
 
 use super::target::{Fingerprint, Target, Timeout};
 use super::tls::Seen;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    Accepted,
-    Refused,
-    NotRequested,
-    ServerUntrusted,
-    Unreachable,
-}
-
-impl Kind {
-    /// The command line's exit status for this verdict (documented in
-    /// `authcert test --help`): 0 only when the certificate was accepted.
-    pub fn exit_code(self) -> i32 {
-        match self {
-            Kind::Accepted => 0,
-            Kind::Refused => 4,
-            Kind::NotRequested => 5,
-            Kind::ServerUntrusted => 6,
-            Kind::Unreachable => 7,
-        }
-    }
-
-    /// One word or two, for the list and the details.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Accepted => "accepted",
-            Kind::Refused => "refused",
-            Kind::NotRequested => "not requested",
-            Kind::ServerUntrusted => "server not trusted",
-            Kind::Unreachable => "unreachable",
-        }
-    }
-
-    pub fn headline(self) -> &'static str {
-        match self {
-            Kind::Accepted => "Accepted: the API took this certificate",
-            Kind::Refused => "Refused: the API does not accept this certificate",
-            Kind::NotRequested => "Not requested: the API did not ask for a certificate",
-            Kind::ServerUntrusted => {
-                "Server not trusted: AuthCert could not confirm who the server is"
-            }
-            Kind::Unreachable => "Unreachable: AuthCert could not reach the API",
-        }
-    }
-}
+use crate::clock::local_time;
+use crate::store::LastTest;
+pub use crate::tested::Kind;
 
 /// The server's own certificate, as the admin may compare it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,7 +29,8 @@ pub struct ServerFacts {
 }
 
 impl ServerFacts {
-    pub fn of(der: &[u8]) -> ServerFacts {
+    /// The facts of the server certificate `der`; its expiry read in `zone`.
+    pub fn of(der: &[u8], zone: &TimeZone) -> ServerFacts {
         use x509_parser::prelude::FromDer;
         let sha256 = Fingerprint::of(der).to_string();
         match x509_parser::certificate::X509Certificate::from_der(der) {
@@ -82,9 +42,7 @@ impl ServerFacts {
                     subject: crate::text::shown(&cert.subject().to_string()).into_owned(),
                     issuer: crate::text::shown(&cert.issuer().to_string()).into_owned(),
                     not_after: not_after.map(|t| t.to_string()).unwrap_or_default(),
-                    expires: not_after
-                        .map(|t| crate::overview::local_time(t, &crate::platform::zone::system()))
-                        .unwrap_or_default(),
+                    expires: not_after.map(|t| local_time(t, zone)).unwrap_or_default(),
                     sha256,
                 }
             }
@@ -126,13 +84,13 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// What the list remembers of it.
-    pub fn last_test(&self) -> crate::store::LastTest {
-        crate::store::LastTest {
+    /// What the list remembers of it, made `at`.
+    pub fn last_test(&self, at: Timestamp) -> LastTest {
+        LastTest {
             verdict: self.verdict,
             url: self.url.clone(),
             http_status: self.http_status,
-            at: jiff::Timestamp::now(),
+            at,
         }
     }
 }
@@ -165,6 +123,8 @@ pub enum Failure {
 
 pub struct Context<'a> {
     pub target: &'a Target,
+    /// The admin's zone, for the server certificate's expiry.
+    pub zone: &'a TimeZone,
     pub timeout: Timeout,
     pub seen: Seen,
     pub certificate_sha256: String,
@@ -263,7 +223,11 @@ pub fn judge(ending: Ending, cx: Context<'_>) -> Verdict {
     } else {
         message
     };
-    let server = cx.seen.server_certificate.as_deref().map(ServerFacts::of);
+    let server = cx
+        .seen
+        .server_certificate
+        .as_deref()
+        .map(|der| ServerFacts::of(der, cx.zone));
     Verdict {
         verdict: kind,
         headline: kind.headline().to_string(),
@@ -371,5 +335,232 @@ fn untrusted_words(e: &rustls::Error) -> String {
             _ => "its certificate could not be verified".into(),
         },
         _ => "its certificate could not be verified".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Target {
+        Target::parse("https://api.example.com:8443/health").unwrap()
+    }
+
+    fn seen(requested: bool) -> Seen {
+        Seen {
+            requested,
+            ..Seen::default()
+        }
+    }
+
+    fn judged(ending: Ending, seen: Seen) -> Verdict {
+        let target = target();
+        judge(
+            ending,
+            Context {
+                target: &target,
+                zone: &TimeZone::UTC,
+                timeout: Timeout::default(),
+                seen,
+                certificate_sha256: "AA:BB".into(),
+                detail: "HTTP 200 OK".into(),
+                elapsed_ms: 12,
+            },
+        )
+    }
+
+    fn answer(status: u16, body: &str, location: Option<&str>) -> Ending {
+        Ending::Answered(Answer {
+            status,
+            reason: "Reason".into(),
+            body: body.into(),
+            location: location.map(str::to_string),
+        })
+    }
+
+    #[test]
+    fn an_answer_after_the_certificate_was_asked_for_is_accepted() {
+        let v = judged(answer(200, "", None), seen(true));
+        assert_eq!(v.verdict, Kind::Accepted);
+        assert_eq!(v.http_status, Some(200));
+        assert_eq!(v.status_line.as_deref(), Some("200 Reason"));
+        assert!(
+            v.message.contains("can use this file as it is"),
+            "{}",
+            v.message
+        );
+        assert_eq!(v.headline, Kind::Accepted.headline());
+        assert_eq!(v.url, "https://api.example.com:8443/health");
+        assert_eq!((v.certificate_sha256.as_str(), v.elapsed_ms), ("AA:BB", 12));
+        for (status, words) in [
+            (404, "the path was not found"),
+            (500, "a problem on the service's side"),
+            (400, "a plain GET with no body"),
+        ] {
+            let v = judged(answer(status, "", None), seen(true));
+            assert_eq!(v.verdict, Kind::Accepted, "{status}");
+            assert!(v.message.contains(words), "{status}: {}", v.message);
+        }
+    }
+
+    #[test]
+    fn an_answer_without_a_request_for_a_certificate_says_nothing_about_it() {
+        for status in [200, 401, 403, 500] {
+            let v = judged(answer(status, "", None), seen(false));
+            assert_eq!(v.verdict, Kind::NotRequested, "{status}");
+            assert!(v.message.contains("without ever asking"), "{}", v.message);
+            assert!(!v.certificate_requested);
+        }
+    }
+
+    #[test]
+    fn refusals_of_nginx_iis_and_plain_http_name_what_to_do() {
+        let mut with_issuers = seen(true);
+        with_issuers.acceptable_issuers = vec!["CN=Acme CA".into(), "CN=Other".into()];
+        let v = judged(
+            answer(400, "<h1>No required SSL certificate was sent</h1>", None),
+            with_issuers.clone(),
+        );
+        assert_eq!(v.verdict, Kind::Refused);
+        assert!(v.message.contains("“No required SSL certificate was sent”"));
+        assert!(v
+            .message
+            .contains("accepts certificates from: CN=Acme CA; CN=Other."));
+        assert!(v.message.contains("Register the public certificate"));
+        let v = judged(
+            answer(403, "HTTP Error 403.16 - Forbidden", None),
+            seen(true),
+        );
+        assert_eq!(v.verdict, Kind::Refused);
+        assert!(v.message.contains("403.16, the certificate is not trusted"));
+        let v = judged(answer(403, "403.7", None), seen(true));
+        assert!(v
+            .message
+            .contains("403.7, a client certificate is required"));
+        let v = judged(answer(401, "", None), seen(true));
+        assert_eq!(v.verdict, Kind::Refused);
+        assert!(v.message.contains("does not let this certificate in"));
+        // A 400 that is not nginx's refusal is about the request.
+        let v = judged(answer(400, "bad json", None), seen(true));
+        assert_eq!(v.verdict, Kind::Accepted);
+    }
+
+    #[test]
+    fn a_redirect_names_where_it_points_briefly() {
+        let far = format!("https://elsewhere.example/{}", "x".repeat(500));
+        let v = judged(answer(302, "", Some(&far)), seen(true));
+        assert_eq!(v.verdict, Kind::Accepted);
+        assert!(v
+            .message
+            .contains("a redirect to https://elsewhere.example/"));
+        assert!(v.message.len() < 500, "{}", v.message.len());
+    }
+
+    #[test]
+    fn failures_before_an_answer() {
+        let mut untrusted = seen(false);
+        untrusted.untrusted = Some(rustls::Error::InvalidCertificate(
+            CertificateError::UnknownIssuer,
+        ));
+        let v = judged(Ending::Failed(Failure::Untrusted), untrusted);
+        assert_eq!(v.verdict, Kind::ServerUntrusted);
+        assert!(v
+            .message
+            .contains("issued by an authority this computer does not trust"));
+        assert!(v.message.contains("really api.example.com"));
+        assert_eq!(v.http_status, None);
+
+        let v = judged(
+            Ending::Failed(Failure::Alert(AlertDescription::UnknownCA)),
+            seen(true),
+        );
+        assert_eq!(v.verdict, Kind::Refused);
+        assert!(v.message.contains("“unknown CA”"));
+        // A handshake failure is about the certificate only once it was asked for.
+        let hs = || Ending::Failed(Failure::Alert(AlertDescription::HandshakeFailure));
+        assert_eq!(judged(hs(), seen(true)).verdict, Kind::Refused);
+        assert_eq!(judged(hs(), seen(false)).verdict, Kind::Unreachable);
+        let v = judged(
+            Ending::Failed(Failure::Alert(AlertDescription::ProtocolVersion)),
+            seen(false),
+        );
+        assert_eq!(v.verdict, Kind::Unreachable);
+        assert!(v.message.contains("could not agree"));
+
+        for (failure, words) in [
+            (Failure::TimedOut, "did not answer within 10 seconds"),
+            (Failure::NoSuchName, "“api.example.com” could not be found"),
+            (
+                Failure::Refused,
+                "api.example.com port 8443 (connection refused)",
+            ),
+            (Failure::Proxy, "proxy server"),
+            (Failure::Other, "failed before an answer"),
+        ] {
+            let v = judged(Ending::Failed(failure), seen(false));
+            assert_eq!(v.verdict, Kind::Unreachable);
+            assert!(v.message.contains(words), "{words}: {}", v.message);
+        }
+    }
+
+    #[test]
+    fn a_server_trusted_by_its_fingerprint_is_said_so() {
+        let mut trusted = seen(true);
+        trusted.trusted_by_fingerprint = true;
+        let v = judged(answer(200, "", None), trusted.clone());
+        assert!(v.server_trusted_by_fingerprint);
+        assert!(v
+            .message
+            .contains("trusted for this test only because you gave its fingerprint"));
+        // Not when it was refused: the note is about using it.
+        let v = judged(answer(401, "", None), trusted);
+        assert!(!v.message.contains("because you gave its fingerprint"));
+    }
+
+    #[test]
+    fn the_server_s_facts_are_read_in_the_zone_and_made_safe_to_show() {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "evil\u{1b}[2Jserver");
+        params.not_after = rcgen::date_time_ymd(2030, 6, 30);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let der = params.self_signed(&key).unwrap().der().to_vec();
+        let tokyo = TimeZone::get("Asia/Tokyo").unwrap();
+        let facts = ServerFacts::of(&der, &tokyo);
+        assert!(!facts.subject.contains('\u{1b}'), "{}", facts.subject);
+        assert!(facts.subject.contains("evil"), "{}", facts.subject);
+        assert_eq!(facts.not_after, "2030-06-30T00:00:00Z");
+        assert_eq!(facts.expires, "2030-06-30 09:00:00 JST");
+        assert_eq!(facts.sha256, Fingerprint::of(&der).to_string());
+        let broken = ServerFacts::of(b"not a certificate", &tokyo);
+        assert_eq!(broken.subject, "(unreadable)");
+        assert_eq!(broken.expires, "");
+        // With a server certificate seen, the verdict carries its facts.
+        let mut with_cert = seen(true);
+        with_cert.server_certificate = Some(der);
+        assert_eq!(
+            judged(answer(200, "", None), with_cert)
+                .server
+                .unwrap()
+                .subject,
+            facts.subject
+        );
+    }
+
+    #[test]
+    fn the_list_remembers_the_verdict_at_the_moment_given() {
+        let v = judged(answer(404, "", None), seen(true));
+        let at: Timestamp = "2027-01-02T03:04:05Z".parse().unwrap();
+        let last = v.last_test(at);
+        assert_eq!(
+            (last.verdict, last.url.as_str(), last.http_status, last.at),
+            (
+                Kind::Accepted,
+                "https://api.example.com:8443/health",
+                Some(404),
+                at
+            )
+        );
     }
 }

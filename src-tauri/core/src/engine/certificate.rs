@@ -1,4 +1,6 @@
-//! The certificate profile (PRODUCT.md "Certificate profile"), with rcgen.
+//! The certificate profile, with rcgen: a client authentication
+//! certificate (extended key usage clientAuth only, not a CA, a random
+//! serial) valid from now to the end of the chosen day in the admin's zone.
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -10,8 +12,9 @@ use rcgen::{
     KeyPair, KeyUsagePurpose, RsaKeySize, SerialNumber, SignatureAlgorithm,
 };
 
+use super::choices::{KeyType, SignatureHash, Signing};
 use super::error::IssueError;
-use super::request::{KeyType, Request, SignatureHash, Signing};
+use super::request::Request;
 use super::signer::Signer;
 
 /// How far notBefore lies in the past, so that a client or server whose clock
@@ -192,7 +195,7 @@ mod tests {
 
     #[test]
     fn every_combination_has_an_algorithm() {
-        use crate::engine::request::Choice;
+        use crate::engine::Choice;
         for key in KeyType::ALL {
             for hash in key.hashes() {
                 let alg = signature_algorithm(Signing::new(*key, *hash).unwrap());

@@ -5,8 +5,9 @@ use std::fmt;
 use jiff::Timestamp;
 use zeroize::Zeroizing;
 
+use super::choices::{Choice, Encryption, KeyType, SignatureHash};
 use super::password::Password;
-use super::request::{Choice, Encryption, KeyType, SignatureHash};
+use crate::ids::{Fingerprint, Serial};
 
 /// Public facts about an issued certificate: safe to show, log and store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,10 +15,9 @@ pub struct Facts {
     pub nickname: String,
     /// The subject as a distinguished name, e.g. `CN=Billing API`.
     pub subject: String,
-    /// Serial number, upper-case hex bytes joined by colons.
-    pub serial: String,
-    /// SHA-256 of the certificate, upper-case hex bytes joined by colons.
-    pub sha256_fingerprint: String,
+    pub serial: Serial,
+    /// SHA-256 of the certificate: its id in the list.
+    pub sha256_fingerprint: Fingerprint,
     /// SHA-1 of the certificate (Windows' "thumbprint"), plain upper-case hex.
     pub sha1_thumbprint: String,
     pub not_before: Timestamp,
@@ -87,24 +87,4 @@ pub fn pem_of_certificate(der: &[u8]) -> String {
         &pem,
         pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
     )
-}
-
-/// Hex bytes joined by `sep`, upper case.
-pub fn hex(bytes: &[u8], sep: &str) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(sep)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_is_upper_and_joined() {
-        assert_eq!(hex(&[0x0a, 0xff, 0x00], ":"), "0A:FF:00");
-        assert_eq!(hex(&[0x0a, 0xff], ""), "0AFF");
-    }
 }

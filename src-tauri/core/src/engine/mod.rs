@@ -1,9 +1,13 @@
 //! The certificate engine: typed choices in, a verified PKCS#12 file out.
-//! It knows nothing of windows, files on disk, keychains or Tauri.
+//! It reads and writes no file and touches no keychain (the authority's key
+//! comes to it as a `Signer`); `save`, `life` and `authority` do that.
 
 pub mod certificate;
+pub mod choices;
+pub mod dates;
 pub mod error;
 pub mod issued;
+pub mod nickname;
 pub mod password;
 pub mod pem_bundle;
 pub mod pkcs12;
@@ -13,13 +17,18 @@ pub mod spare;
 
 use aws_lc_rs::digest;
 
+use crate::ids::{Fingerprint, Serial};
+
+pub use crate::clock::Clock;
+pub use choices::{
+    combinations_text, Choice, Encryption, KeyType, SignatureHash, SignerKind, Signing,
+};
+pub use dates::{parse_date, EndDateRange, MAX_VALIDITY_YEARS};
 pub use error::{Field, FieldError, InvalidRequest, IssueError, Suggestion};
 pub use issued::{Facts, Issued};
+pub use nickname::{Nickname, NICKNAME_MAX_CHARS};
 pub use password::Password;
-pub use request::{
-    Choice, Clock, Encryption, KeyType, Nickname, RawRequest, Request, SignatureHash, SignerKind,
-    Signing,
-};
+pub use request::{RawRequest, Request};
 pub use signer::{SignedBy, Signer};
 pub use spare::Spares;
 
@@ -54,7 +63,6 @@ pub fn issue_signed(
         .into_iter()
         .collect();
     let sha1 = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, &made.cert_der);
-    let sha256 = digest::digest(&digest::SHA256, &made.cert_der);
     let password = Password::generate()?;
     let naming = pkcs12::Naming {
         friendly_name: request.nickname().as_str(),
@@ -83,9 +91,10 @@ pub fn issue_signed(
     let facts = Facts {
         nickname: request.nickname().as_str().to_string(),
         subject: parsed.subject().to_string(),
-        serial: issued::hex(parsed.raw_serial(), ":"),
-        sha256_fingerprint: issued::hex(sha256.as_ref(), ":"),
-        sha1_thumbprint: issued::hex(sha1.as_ref(), ""),
+        serial: Serial::from_bytes(parsed.raw_serial())
+            .map_err(|e| IssueError::Certificate(e.to_string()))?,
+        sha256_fingerprint: Fingerprint::of(&made.cert_der),
+        sha1_thumbprint: crate::ids::hex(sha1.as_ref(), ""),
         not_before: made.not_before,
         not_after: made.not_after,
         zone,
@@ -135,15 +144,15 @@ mod tests {
         assert_eq!(f.not_after.to_string(), "2027-03-31T21:59:59Z");
         assert_eq!(f.not_after_local, "2027-03-31 23:59:59 CEST");
         assert_eq!(f.zone, "Europe/Berlin");
-        assert_eq!(f.sha256_fingerprint.len(), 32 * 3 - 1);
+        assert_eq!(f.sha256_fingerprint.to_string().len(), 32 * 3 - 1);
         assert_eq!(f.sha1_thumbprint.len(), 40);
-        assert_eq!(f.serial.len(), 16 * 3 - 1);
+        assert_eq!(f.serial.bytes().len(), 16);
         let sha256 = digest::digest(&digest::SHA256, &f.certificate_der);
-        assert_eq!(f.sha256_fingerprint, issued::hex(sha256.as_ref(), ":"));
+        assert_eq!(f.sha256_fingerprint.bytes(), sha256.as_ref());
         assert!(f
             .certificate_pem()
             .starts_with("-----BEGIN CERTIFICATE-----\n"));
-        assert!(f.summary().contains(&f.sha256_fingerprint));
+        assert!(f.summary().contains(&f.sha256_fingerprint.to_string()));
     }
 
     #[test]

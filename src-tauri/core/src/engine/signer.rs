@@ -7,8 +7,9 @@ use rcgen::{Issuer, KeyPair};
 use rustls_pki_types::{CertificateDer, PrivatePkcs8KeyDer};
 use serde::{Deserialize, Serialize};
 
+use super::choices::SignatureHash;
 use super::error::IssueError;
-use super::request::SignatureHash;
+use crate::ids::Fingerprint;
 
 /// Which authority signed a certificate: its name and the SHA-256
 /// fingerprint of its certificate (hex bytes joined by colons).
@@ -16,7 +17,7 @@ use super::request::SignatureHash;
 #[serde(rename_all = "camelCase")]
 pub struct SignedBy {
     pub name: String,
-    pub sha256_fingerprint: String,
+    pub sha256_fingerprint: Fingerprint,
 }
 
 /// The authority's certificate and key, bound to one hash. The key's bytes

@@ -15,8 +15,8 @@ use rcgen::KeyPair;
 use rustls_pki_types::PrivatePkcs8KeyDer;
 
 use super::certificate::{generate_key, signature_algorithm};
+use super::choices::{Choice, KeyType, Signing};
 use super::error::IssueError;
-use super::request::{Choice, KeyType, Signing};
 
 #[derive(Default)]
 enum Slot {
@@ -216,7 +216,7 @@ pub fn warm_up() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::request::SignatureHash;
+    use crate::engine::SignatureHash;
 
     #[test]
     fn a_prepared_key_is_taken_once_then_made_fresh() {

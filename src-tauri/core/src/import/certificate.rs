@@ -7,8 +7,8 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 
-use crate::engine::issued::hex;
 use crate::engine::{KeyType, SignatureHash};
+use crate::ids::{hex, Fingerprint, Serial, MAX_SERIAL_BYTES};
 
 /// Longer names (a hostile file's 64 KB common name) are cut for display.
 const MAX_NAME_CHARS: usize = 256;
@@ -21,8 +21,8 @@ pub struct Candidate {
     pub issuer: String,
     /// The subject's common name, when it has one.
     pub common_name: Option<String>,
-    pub serial: String,
-    pub sha256_fingerprint: String,
+    pub serial: Serial,
+    pub sha256_fingerprint: Fingerprint,
     pub sha1_thumbprint: String,
     pub not_before: Timestamp,
     pub not_after: Timestamp,
@@ -123,14 +123,18 @@ impl Candidate {
             .next()
             .and_then(|cn| cn.as_str().ok())
             .map(|cn| cut(cn.to_string()));
-        let sha256 = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, der);
         let sha1 = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, der);
         Ok(Candidate {
             subject: cut(subject),
             issuer: cut(issuer),
             common_name,
-            serial: hex(cert.raw_serial(), ":"),
-            sha256_fingerprint: hex(sha256.as_ref(), ":"),
+            serial: Serial::from_bytes(cert.raw_serial()).map_err(|_| {
+                format!(
+                    "its serial number is {} bytes long; AuthCert reads serials of 1 to {MAX_SERIAL_BYTES} bytes",
+                    cert.raw_serial().len()
+                )
+            })?,
+            sha256_fingerprint: Fingerprint::of(der),
             sha1_thumbprint: hex(sha1.as_ref(), ""),
             not_before: time(cert.validity().not_before)?,
             not_after: time(cert.validity().not_after)?,

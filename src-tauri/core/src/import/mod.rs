@@ -6,6 +6,7 @@
 pub mod certificate;
 pub mod preview;
 pub mod read;
+pub mod unattended;
 
 use std::path::Path;
 
@@ -15,8 +16,9 @@ pub use certificate::Candidate;
 pub use preview::Preview;
 pub use read::{Format, Inspected};
 
+use crate::clock::Clock;
+use crate::engine::nickname::nickname_char_allowed;
 use crate::engine::pkcs12::read::ReadError;
-use crate::engine::request::nickname_char_allowed;
 use crate::engine::{FieldError, Nickname};
 use crate::keychain::{self, KeychainError, Keychains};
 use crate::store::{replacement_nickname, AddedFrom, Record, Store, StoreError};
@@ -64,6 +66,8 @@ pub enum ImportError {
     Store(#[from] StoreError),
     #[error("{0} Nothing was added.")]
     Keychain(#[from] KeychainError),
+    #[error("this file holds no private key and has no password to keep.")]
+    NoPasswordToKeep,
 }
 
 fn pkcs12_words(e: &ReadError) -> String {
@@ -86,6 +90,7 @@ impl ImportError {
             }
             ImportError::ChooseOne { .. } | ImportError::NoSuchChoice { .. } => Some("choice"),
             ImportError::NotForClientAuth(_) => Some("confirm"),
+            ImportError::NoPasswordToKeep => Some("keychain"),
             _ => Some("file"),
         }
     }
@@ -107,7 +112,7 @@ pub fn suggested_nickname<'a>(c: &Candidate, taken: impl Iterator<Item = &'a str
             name.push(keep);
         }
         previous = Some(keep);
-        if name.chars().count() >= crate::engine::request::NICKNAME_MAX_CHARS {
+        if name.chars().count() >= crate::engine::NICKNAME_MAX_CHARS {
             break;
         }
     }
@@ -161,6 +166,7 @@ pub fn add(
     store: &Store,
     keychains: &Keychains,
     adding: &Adding<'_>,
+    clock: &Clock,
 ) -> Result<Record, ImportError> {
     let (_, c) = chosen(adding.inspected, adding.choice)?;
     let loaded = store.load()?;
@@ -188,7 +194,6 @@ pub fn add(
         }
         _ => None,
     };
-    let clock = crate::engine::Clock::system();
     let shown = crate::platform::files::canonical(adding.path);
     // Signed by this computer's authority (its signature checks out): the
     // list says so, and the authority can revoke it.
@@ -198,7 +203,7 @@ pub fn add(
         .filter(|a| a.issued(&c.der))
         .map(|a| a.signed_by());
     let record = Record {
-        sha256_fingerprint: c.sha256_fingerprint.clone(),
+        sha256_fingerprint: c.sha256_fingerprint,
         nickname: nickname.as_str().to_string(),
         subject: c.subject.clone(),
         serial: c.serial.clone(),
@@ -206,7 +211,7 @@ pub fn add(
         not_before: c.not_before,
         not_after: c.not_after,
         zone: clock.zone_name(),
-        not_after_local: crate::overview::local_time(c.not_after, &clock.zone),
+        not_after_local: crate::clock::local_time(c.not_after, &clock.zone),
         key_type: c.closest_key,
         signature_hash: c.closest_hash,
         encryption: adding.inspected.encryption,

@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{chosen, suggested_nickname, Candidate, Inspected};
+use crate::clock::local_time;
 use crate::engine::Clock;
-use crate::overview::local_time;
 use crate::store::{Record, Status};
 
 #[derive(Debug, Clone, Serialize)]

@@ -163,17 +163,19 @@ fn adding_checks_purpose_nickname_and_fingerprint() {
         confirm_any_purpose: false,
         keep_password: None,
     };
-    let e = add(&store, &keychains, &adding).unwrap_err();
+    let e = add(&store, &keychains, &adding, &crate::clock::Clock::system()).unwrap_err();
     assert_eq!(e.field(), Some("confirm"));
     assert!(store.load().unwrap().records.is_empty());
     adding.confirm_any_purpose = true;
     adding.nickname = "bad/name";
     assert_eq!(
-        add(&store, &keychains, &adding).unwrap_err().field(),
+        add(&store, &keychains, &adding, &crate::clock::Clock::system())
+            .unwrap_err()
+            .field(),
         Some("nickname")
     );
     adding.nickname = "Server";
-    let record = add(&store, &keychains, &adding).unwrap();
+    let record = add(&store, &keychains, &adding, &crate::clock::Clock::system()).unwrap();
     let added = record.added.as_ref().unwrap();
     assert!(!added.has_key && added.self_signed && !added.client_auth);
     // The absolute path, as the admin reads it (on Windows without `\\?\`).
@@ -187,7 +189,9 @@ fn adding_checks_purpose_nickname_and_fingerprint() {
     assert!(std::path::Path::new(&record.file).is_absolute());
     // The same certificate again, under another name: refused, naming it.
     adding.nickname = "Again";
-    let e = add(&store, &keychains, &adding).unwrap_err().to_string();
+    let e = add(&store, &keychains, &adding, &crate::clock::Clock::system())
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "This certificate is already in the list, as “Server”.");
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),

@@ -4,7 +4,7 @@ use std::thread;
 use keyring_core::{mock, CredentialStore};
 
 use super::*;
-use crate::engine::request::EndDateRange;
+use crate::engine::EndDateRange;
 
 fn mock_keychains() -> (Keychains, Arc<CredentialStore>) {
     let store: Arc<CredentialStore> = mock::Store::new().unwrap();

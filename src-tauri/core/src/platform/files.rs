@@ -28,6 +28,21 @@ pub enum Create {
     Truncate,
 }
 
+impl Create {
+    /// Options to write a file opened as `self` says.
+    #[cfg(not(windows))]
+    fn options(self) -> std::fs::OpenOptions {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true);
+        match self {
+            Create::New => options.create_new(true),
+            Create::OpenOrNew => options.create(true).truncate(false),
+            Create::Truncate => options.create(true).truncate(true),
+        };
+        options
+    }
+}
+
 /// `path` made absolute with links resolved, as the admin will look for it
 /// later; `path` itself when it cannot be resolved. On Windows,
 /// `std::fs::canonicalize` answers `\\?\C:\Users\…`: the prefix goes
@@ -62,20 +77,13 @@ pub fn refused_name(name: &OsStr) -> Option<String> {
 /// and the store's tests (mode 0600, interrupted writes).
 #[cfg(unix)]
 mod imp {
-    use std::fs::{DirBuilder, File, OpenOptions};
+    use std::fs::{DirBuilder, File};
     use std::io;
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
     use std::path::Path;
 
     pub fn create_owner_only(path: &Path, how: super::Create) -> io::Result<File> {
-        let mut options = OpenOptions::new();
-        options.write(true).mode(0o600);
-        match how {
-            super::Create::New => options.create_new(true),
-            super::Create::OpenOrNew => options.create(true).truncate(false),
-            super::Create::Truncate => options.create(true).truncate(true),
-        };
-        options.open(path)
+        how.options().mode(0o600).open(path)
     }
 
     /// Missing parents are made 0700 too: they are new, and nobody else's.
@@ -277,19 +285,12 @@ mod imp {
 /// Any other system: nothing to set.
 #[cfg(not(any(unix, windows)))]
 mod imp {
-    use std::fs::{File, OpenOptions};
+    use std::fs::File;
     use std::io;
     use std::path::Path;
 
     pub fn create_owner_only(path: &Path, how: super::Create) -> io::Result<File> {
-        let mut options = OpenOptions::new();
-        options.write(true);
-        match how {
-            super::Create::New => options.create_new(true),
-            super::Create::OpenOrNew => options.create(true).truncate(false),
-            super::Create::Truncate => options.create(true).truncate(true),
-        };
-        options.open(path)
+        how.options().open(path)
     }
 
     pub fn create_private_dir(dir: &Path) -> io::Result<()> {

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use record::{replacement_nickname, AddedFrom, LastTest, Record, Status};
 
 use crate::engine::Nickname;
+use crate::ids::Fingerprint;
 
 /// The list file's format; a file with a higher number is never touched.
 /// 2: the keychain account of each certificate (1 had a yes/no, read and
@@ -397,69 +398,66 @@ impl Store {
     }
 
     /// The record with this SHA-256 fingerprint.
-    pub fn get(&self, fingerprint: &str) -> Result<Record, StoreError> {
+    pub fn get(&self, fingerprint: &Fingerprint) -> Result<Record, StoreError> {
         self.load()?
             .records
             .into_iter()
-            .find(|r| r.sha256_fingerprint == fingerprint)
+            .find(|r| r.sha256_fingerprint == *fingerprint)
             .ok_or(StoreError::NotFound)
+    }
+
+    /// Changes the listed record with this fingerprint, under the lock.
+    fn update(
+        &self,
+        fingerprint: &Fingerprint,
+        edit: impl FnOnce(&mut Record),
+    ) -> Result<Record, StoreError> {
+        self.change(|records| {
+            let r = records
+                .iter_mut()
+                .find(|r| r.sha256_fingerprint == *fingerprint)
+                .ok_or(StoreError::NotFound)?;
+            edit(r);
+            Ok(r.clone())
+        })
+        .map(|(r, _)| r)
     }
 
     /// Records where the certificate's password is in the keychain (None:
     /// not there).
     pub fn set_keychain_account(
         &self,
-        fingerprint: &str,
+        fingerprint: &Fingerprint,
         account: Option<String>,
     ) -> Result<Record, StoreError> {
-        self.change(|records| {
-            let r = records
-                .iter_mut()
-                .find(|r| r.sha256_fingerprint == fingerprint)
-                .ok_or(StoreError::NotFound)?;
-            r.keychain_account = account;
-            Ok(r.clone())
-        })
-        .map(|(r, _)| r)
+        self.update(fingerprint, |r| r.keychain_account = account)
     }
 
     /// Records which authority on this computer signed a listed
     /// certificate (one made elsewhere and added, found to be its).
     pub fn set_signed_by(
         &self,
-        fingerprint: &str,
+        fingerprint: &Fingerprint,
         signed_by: Option<crate::engine::SignedBy>,
     ) -> Result<Record, StoreError> {
-        self.change(|records| {
-            let r = records
-                .iter_mut()
-                .find(|r| r.sha256_fingerprint == fingerprint)
-                .ok_or(StoreError::NotFound)?;
-            r.signed_by = signed_by;
-            Ok(r.clone())
-        })
-        .map(|(r, _)| r)
+        self.update(fingerprint, |r| r.signed_by = signed_by)
     }
 
     /// Remembers the last test of a listed certificate against an API.
-    pub fn set_last_test(&self, fingerprint: &str, test: LastTest) -> Result<Record, StoreError> {
-        self.change(|records| {
-            let r = records
-                .iter_mut()
-                .find(|r| r.sha256_fingerprint == fingerprint)
-                .ok_or(StoreError::NotFound)?;
-            r.last_test = Some(test);
-            Ok(r.clone())
-        })
-        .map(|(r, _)| r)
+    pub fn set_last_test(
+        &self,
+        fingerprint: &Fingerprint,
+        test: LastTest,
+    ) -> Result<Record, StoreError> {
+        self.update(fingerprint, |r| r.last_test = Some(test))
     }
 
     /// Takes a certificate off the list (its file is not touched).
-    pub fn remove(&self, fingerprint: &str) -> Result<Record, StoreError> {
+    pub fn remove(&self, fingerprint: &Fingerprint) -> Result<Record, StoreError> {
         self.change(|records| {
             let at = records
                 .iter()
-                .position(|r| r.sha256_fingerprint == fingerprint)
+                .position(|r| r.sha256_fingerprint == *fingerprint)
                 .ok_or(StoreError::NotFound)?;
             Ok(records.remove(at))
         })

@@ -8,17 +8,18 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::request::NICKNAME_MAX_CHARS;
+use crate::engine::NICKNAME_MAX_CHARS;
 use crate::engine::{Encryption, Facts, KeyType, Nickname, SignatureHash, SignedBy};
+use crate::ids::{Fingerprint, Serial};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
     /// The SHA-256 fingerprint: unique per certificate, the record's key.
-    pub sha256_fingerprint: String,
+    pub sha256_fingerprint: Fingerprint,
     pub nickname: String,
     pub subject: String,
-    pub serial: String,
+    pub serial: Serial,
     pub sha1_thumbprint: String,
     pub not_before: Timestamp,
     pub not_after: Timestamp,
@@ -75,7 +76,7 @@ pub struct AddedFrom {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LastTest {
-    pub verdict: crate::connect::Kind,
+    pub verdict: crate::tested::Kind,
     pub url: String,
     pub http_status: Option<u16>,
     pub at: Timestamp,
@@ -89,7 +90,7 @@ impl Record {
         now: Timestamp,
     ) -> Record {
         Record {
-            sha256_fingerprint: facts.sha256_fingerprint.clone(),
+            sha256_fingerprint: facts.sha256_fingerprint,
             nickname: facts.nickname.clone(),
             subject: facts.subject.clone(),
             serial: facts.serial.clone(),

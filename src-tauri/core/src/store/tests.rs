@@ -4,12 +4,17 @@ use super::atomic::Step;
 use super::*;
 use crate::engine::{Encryption, KeyType, SignatureHash};
 
+/// The id of the test record `n`.
+fn fp(n: usize) -> Fingerprint {
+    Fingerprint::of(format!("FP:{n:04}").as_bytes())
+}
+
 fn record(n: usize, not_after: &str) -> Record {
     Record {
-        sha256_fingerprint: format!("FP:{n:04}"),
+        sha256_fingerprint: fp(n),
         nickname: format!("Cert {n}"),
         subject: format!("CN=Cert {n}"),
-        serial: format!("{n:02X}"),
+        serial: crate::ids::Serial::from_bytes(&n.to_be_bytes()).unwrap(),
         sha1_thumbprint: format!("{n:040X}"),
         not_before: "2026-01-01T00:00:00Z".parse().unwrap(),
         not_after: not_after.parse().unwrap(),
@@ -60,7 +65,7 @@ fn older_lists_are_read_as_they_are_and_written_back_in_the_current_format() {
     let file = serde_json::json!({"format": 2, "certificates": [old]});
     fs::write(store.list_path(), serde_json::to_vec(&file).unwrap()).unwrap();
     assert_eq!(
-        store.get("FP:0001").unwrap(),
+        store.get(&fp(1)).unwrap(),
         record(1, "2027-01-01T00:00:00Z")
     );
     store.add(record(2, "2027-02-01T00:00:00Z")).unwrap();
@@ -82,19 +87,19 @@ fn records_come_back_sorted_by_expiry_and_change_by_fingerprint() {
     assert_eq!(store.load().unwrap().records.len(), 3);
 
     let r = store
-        .set_keychain_account("FP:0003", Some("Cert 3 (00000003)".into()))
+        .set_keychain_account(&fp(3), Some("Cert 3 (00000003)".into()))
         .unwrap();
     assert!(r.in_keychain());
     assert_eq!(
-        store.get("FP:0003").unwrap().keychain_account.as_deref(),
+        store.get(&fp(3)).unwrap().keychain_account.as_deref(),
         Some("Cert 3 (00000003)")
     );
-    assert_eq!(store.remove("FP:0002").unwrap().nickname, "Cert 2");
+    assert_eq!(store.remove(&fp(2)).unwrap().nickname, "Cert 2");
     assert_eq!(names(&store), ["Cert 3", "Cert 1"]);
-    assert!(matches!(store.remove("FP:0002"), Err(StoreError::NotFound)));
-    assert!(matches!(store.get("nope"), Err(StoreError::NotFound)));
+    assert!(matches!(store.remove(&fp(2)), Err(StoreError::NotFound)));
+    assert!(matches!(store.get(&fp(99)), Err(StoreError::NotFound)));
     assert!(matches!(
-        store.set_keychain_account("nope", None),
+        store.set_keychain_account(&fp(99), None),
         Err(StoreError::NotFound)
     ));
 }
@@ -319,7 +324,7 @@ fn a_format_1_list_is_read_and_its_keychain_entries_named_by_nickname() {
     old["inKeychain"] = serde_json::Value::Bool(true);
     let file = serde_json::json!({"format": 1, "certificates": [old]});
     fs::write(store.list_path(), serde_json::to_vec(&file).unwrap()).unwrap();
-    let r = store.get("FP:0001").unwrap();
+    let r = store.get(&fp(1)).unwrap();
     assert_eq!(r.keychain_account.as_deref(), Some("Cert 1"));
     // Written back in the current format, with the account.
     store.add(record(2, "2027-02-01T00:00:00Z")).unwrap();

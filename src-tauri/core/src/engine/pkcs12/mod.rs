@@ -13,9 +13,9 @@ use p12_keystore::Pkcs12Archive;
 use rcgen::{KeyPair, PublicKeyData};
 use zeroize::Zeroizing;
 
+use super::choices::Encryption;
 use super::error::IssueError;
 use super::password::Password;
-use super::request::Encryption;
 use pbe::WriteScheme;
 use write::{Contents, MacDigest};
 

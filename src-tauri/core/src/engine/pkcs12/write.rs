@@ -5,7 +5,7 @@
 //! Windows shows the certificate bag's friendlyName as the certificate's
 //! Friendly Name after import. Here both bags carry friendlyName = nickname
 //! and the same localKeyId; p12-keystore stays, as the independent reader of
-//! the self-check (check.rs).
+//! the self-check (`pkcs12::check`).
 //!
 //! The layout is OpenSSL's: an authenticated safe of two contents, the
 //! certificates encrypted (EncryptedData), then the key in a shrouded key

@@ -23,8 +23,9 @@ use authcert_core::howto::{self, Snippet};
 use authcert_core::keychain;
 use authcert_core::life::{LifeError, Pending, Saved};
 
+use super::args::{bool_of, json_kind, MAX_EXAMPLE_ID_BYTES};
 use super::error::AppError;
-use super::shell::{blocking, bool_of, export_public};
+use super::shell::{blocking, export_public};
 use super::{clipboard, dialog};
 
 pub type PendingState = Arc<Pending>;
@@ -83,18 +84,6 @@ impl TryFrom<Value> for Form {
             key_type: take("keyType"),
             signed_by: take("signedBy"),
         })
-    }
-}
-
-/// What kind of JSON value `v` is, in words.
-pub fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing (null)",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -295,7 +284,7 @@ pub async fn copy_snippet<R: Runtime>(
     pending: State<'_, PendingState>,
 ) -> Result<(), AppError> {
     let id = match id.as_str() {
-        Some(id) if id.len() <= 40 => id.to_string(),
+        Some(id) if id.len() <= MAX_EXAMPLE_ID_BYTES => id.to_string(),
         _ => {
             return Err(AppError::input(
                 "id",

@@ -1,0 +1,52 @@
+//! A replacement's starting values: the old certificate's settings and a
+//! nickname free in the list.
+
+use serde::Serialize;
+
+use crate::engine::{Choice, SignerKind};
+use crate::ids::Fingerprint;
+use crate::store::{self, Store, StoreError};
+
+/// The form's starting values for a replacement: the same settings and a
+/// free nickname.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Replacement {
+    pub replaces: String,
+    pub nickname: String,
+    pub key_type: &'static str,
+    pub signature_hash: &'static str,
+    pub encryption: &'static str,
+    /// Signed by the same authority when it is still on this computer.
+    pub signed_by: &'static str,
+}
+
+/// The settings of the certificate `id` with a nickname free in the list
+/// and beside `pending` (a certificate waiting to be saved).
+pub fn replacement(
+    store: &Store,
+    id: &Fingerprint,
+    pending: Option<&str>,
+) -> Result<Replacement, StoreError> {
+    let records = store.load()?.records;
+    // An unreadable authority file makes the replacement self-signed; the
+    // form then says why when the admin picks the authority.
+    let authority = crate::authority::load(store).ok().flatten();
+    let old = records
+        .iter()
+        .find(|r| r.sha256_fingerprint == *id)
+        .ok_or(StoreError::NotFound)?;
+    let taken = records.iter().map(|r| r.nickname.as_str()).chain(pending);
+    Ok(Replacement {
+        replaces: old.nickname.clone(),
+        nickname: store::replacement_nickname(&old.nickname, taken),
+        key_type: old.key_type.token(),
+        signature_hash: old.signature_hash.token(),
+        encryption: old.encryption.token(),
+        signed_by: if authority.is_some_and(|a| a.signed(old)) {
+            SignerKind::Authority.token()
+        } else {
+            SignerKind::SelfSigned.token()
+        },
+    })
+}
