@@ -11,14 +11,16 @@ scripts/deps.sh test
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 echo "== cargo fmt --check" >&2
 cargo fmt --check
-echo "== cargo clippy --all-targets -- -D warnings" >&2
-cargo clippy --all-targets --all-features --locked -- -D warnings
+echo "== cargo clippy --workspace --all-targets -- -D warnings" >&2
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 echo "== cargo deny: crates.io only, licences on the allow list, no wildcards" >&2
 cargo deny --log-level error --locked check bans licenses sources
 echo "== known vulnerabilities (RustSec): the snapshot, and the live database where GitHub answers" >&2
 scripts/advisories.sh
 echo "== cargo test, every crate (the core's and the command line's own tests too; with the end-to-end tests' hooks)" >&2
 cargo test --locked --workspace --exclude bare-window --all-targets --features test-hooks
+echo "== the core's layers point only down (tests/layers.rs; run above, its order printed here)" >&2
+cargo test --locked --quiet --features test-hooks --test layers -- --nocapture the_core_s_modules_only_point_down
 echo "== Windows: linted, built, unit tests and the command-line suites under Wine (scripts/windows.sh)" >&2
 scripts/windows.sh
 echo "== macOS: linted (scripts/macos.sh)" >&2
