@@ -53,6 +53,7 @@ fn record(n: usize) -> Record {
         last_test: None,
         added: None,
         signed_by: None,
+        requested_from: None,
     }
 }
 

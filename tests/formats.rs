@@ -69,6 +69,11 @@ fn lists_of_every_earlier_format_load_with_typed_ids_and_are_written_back_unchan
                 .map(|s| s.sha256_fingerprint.to_string()),
             (format >= 4).then(|| format!("3F:A2:C9:01:{}", vec!["77"; 28].join(":"))),
         );
+        assert_eq!(
+            record.requested_from.as_deref(),
+            (format >= 5).then_some("Acme Issuing CA"),
+            "format {format}"
+        );
         // A change writes the current format; the ids read as before.
         store
             .set_last_test(

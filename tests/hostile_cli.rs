@@ -496,6 +496,77 @@ fn scenario(dir: &Path, data: &Path, out: &Path, existing: &Path, before: &[Stri
     );
     println!("authority and revoke: {refused} hostile values refused");
 
+    // `request` and `complete`: refused with exit 2 and the option or
+    // argument named, before any keychain is asked (none answers here).
+    use authcert_core::engine::Choice;
+    let mut refused = 0;
+    for value in &strings {
+        let valid_name = authcert_core::engine::Nickname::parse(value, []).is_ok();
+        // An empty key type is the default one.
+        let valid_key = value.trim().is_empty()
+            || authcert_core::engine::KeyType::ALL
+                .iter()
+                .any(|k| k.token() == value.trim().to_ascii_lowercase());
+        let mut cases: Vec<(Vec<&str>, &[&str])> = vec![
+            (vec!["request", "--cancel", value], &["--cancel"]),
+            (
+                vec!["complete", "Someone", value, "--out", "never.p12"],
+                &["ANSWER_FILE", "NICKNAME"],
+            ),
+            (
+                vec![
+                    "complete",
+                    value,
+                    "no-such-answer.pem",
+                    "--out",
+                    "never.p12",
+                ],
+                &["ANSWER_FILE", "NICKNAME"],
+            ),
+        ];
+        if !valid_name {
+            cases.push((
+                vec!["request", "--nickname", value, "--out", "never.csr"],
+                &["--nickname"],
+            ));
+        }
+        if !valid_key {
+            cases.push((
+                vec![
+                    "request",
+                    "--nickname",
+                    "Fine",
+                    "--key",
+                    value,
+                    "--out",
+                    "never.csr",
+                ],
+                &["--key"],
+            ));
+        }
+        for (args, names) in cases {
+            let (code, stdout, stderr) = run(&os(&args));
+            check_eq!(code, 2, "{args:.120?}: {stderr}");
+            check!(stdout.is_empty(), "{args:.80?}: {stdout:.80}");
+            check!(
+                names.iter().any(|n| stderr.contains(n))
+                    || stderr.contains("is not an option")
+                    || stderr.contains("given twice")
+                    || stderr.contains("needs a value")
+                    || stderr.contains("is extra")
+                    || stderr.contains("is required"),
+                "{args:.120?}: the message names the option: {stderr}"
+            );
+            check!(stderr.len() < 1_500, "{:.200}", stderr);
+            refused += 1;
+        }
+    }
+    check!(
+        refused >= 400,
+        "request and complete: {refused} hostile values"
+    );
+    println!("request and complete: {refused} hostile values refused");
+
     // Arguments that are not valid text (Unix's; the batch carries text).
     #[cfg(unix)]
     if !common::windows() {

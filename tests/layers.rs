@@ -26,6 +26,8 @@ const LAYERS: &[&[&str]] = &[
     &["authority"],
     // Testing against an API; adding certificates made elsewhere.
     &["connect", "import"],
+    // A request to a CA, and its answer joined with the waiting key.
+    &["requested"],
     // A pending certificate's life.
     &["life"],
     // What the front ends show and call.

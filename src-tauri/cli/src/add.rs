@@ -51,7 +51,7 @@ const SPEC: Spec = Spec {
     command: "add",
     valued: &[("--nickname", A_VALUE), ("--choose", A_VALUE)],
     flags: &["--password-stdin", "--keychain", "--any-purpose"],
-    positional: Some("FILE"),
+    positional: &["FILE"],
 };
 
 /// The option a refusal is about.
@@ -78,7 +78,7 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let Some(file) = &o.positional else {
+    let Some(file) = o.positional(0) else {
         return invalid(
             stderr,
             "FILE: name the certificate file to add (.p12, .pfx, .pem, .crt, .cer, .der).",

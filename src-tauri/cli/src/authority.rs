@@ -129,12 +129,17 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         Some((s, rest)) => (s.as_str(), rest),
         None => ("show", args),
     };
-    let (valued, flags, positional): (&'static [(&'static str, &'static str)], &'static [&'static str], _) = match sub {
-        "create" => (&[("--name", A_VALUE), ("--end-date", A_VALUE)], &[], None),
-        "show" => (&[], &[], None),
-        "export" | "crl" | "backup" => (&[("--out", A_VALUE)], &[], None),
-        "restore" => (&[], &["--password-stdin"], Some("backup FILE.p12")),
-        "remove" => (&[], &["--yes", "--forget-revocations"], None),
+    type Takes = (
+        &'static [(&'static str, &'static str)],
+        &'static [&'static str],
+        &'static [&'static str],
+    );
+    let (valued, flags, positional): Takes = match sub {
+        "create" => (&[("--name", A_VALUE), ("--end-date", A_VALUE)], &[], &[]),
+        "show" => (&[], &[], &[]),
+        "export" | "crl" | "backup" => (&[("--out", A_VALUE)], &[], &[]),
+        "restore" => (&[], &["--password-stdin"], &["backup FILE.p12"]),
+        "remove" => (&[], &["--yes", "--forget-revocations"], &[]),
         "help" | "--help" | "-h" => {
             let _ = write!(stderr, "{}", help());
             return EXIT_OK;
@@ -212,7 +217,7 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
             Ok(path) => return backup(store, &keychains, &path, stdout, stderr),
         },
         "restore" => {
-            let Some(file) = &o.positional else {
+            let Some(file) = o.positional(0) else {
                 return invalid(
                     stderr,
                     "restore needs the backup FILE.p12; see `authcert help authority`.",

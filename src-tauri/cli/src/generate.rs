@@ -9,10 +9,11 @@ use super::{invalid, Cx};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use authcert_core::engine::{self, Choice, RawRequest};
 use authcert_core::keychain::{self, Keychains};
-use authcert_core::life::unattended::{self, Files, GenerateError, Output};
+use authcert_core::life::unattended::{self, Files, GenerateError, Generated, Output};
 use authcert_core::life::LifeError;
+use authcert_core::requested::RequestError;
 use authcert_core::save::SaveError;
-use authcert_core::store::StoreError;
+use authcert_core::store::{Store, StoreError};
 
 pub fn help() -> String {
     format!(
@@ -85,7 +86,7 @@ const SPEC: Spec = Spec {
         ("--pem-out", A_VALUE),
     ],
     flags: &["--keychain", "--signed-by-authority"],
-    positional: None,
+    positional: &[],
 };
 
 /// `authcert generate`: parse, make and save (one core call), then print
@@ -124,11 +125,21 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         Ok(g) => g,
         Err(e) => return refused(stderr, e),
     };
+    hand_over(generated, store, stdout, stderr)
+}
+
+/// Prints the password (alone, on standard output) and what was saved;
+/// when the password cannot be handed over, everything is taken back, since
+/// a file nobody can open is no use.
+pub(crate) fn hand_over(
+    generated: Generated,
+    store: &Store,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
     if let Some(notice) = &generated.made.list_notice {
         let _ = writeln!(stderr, "authcert: warning: {notice}");
     }
-    // The password is the only way into the file: if it cannot be handed
-    // over, the file is useless, so it is taken back.
     let printed =
         writeln!(stdout, "{}", generated.made.password.as_str()).and_then(|_| stdout.flush());
     if let Err(e) = printed {
@@ -178,7 +189,7 @@ fn option_of(output: Output) -> &'static str {
 }
 
 /// Prints why nothing was made or kept; the exit code.
-fn refused(stderr: &mut dyn Write, e: GenerateError) -> i32 {
+pub(crate) fn refused(stderr: &mut dyn Write, e: GenerateError) -> i32 {
     let (code, text) = match e {
         GenerateError::Invalid(errors) => {
             for e in &errors {
@@ -199,6 +210,14 @@ fn refused(stderr: &mut dyn Write, e: GenerateError) -> i32 {
             "--pem-out: give it another file than --out.".to_string(),
         ),
         GenerateError::Make(e) => (EXIT_FAILURE, e.to_string()),
+        GenerateError::Request(e) => {
+            let (code, what) = match &e {
+                RequestError::NotWaiting(_) => (EXIT_INVALID, "NICKNAME: "),
+                RequestError::Answer(_) | RequestError::Join(_) => (EXIT_INVALID, "ANSWER_FILE: "),
+                _ => (EXIT_FAILURE, ""),
+            };
+            (code, format!("{what}{e} Nothing was saved."))
+        }
         GenerateError::Keychain(e) => (EXIT_FAILURE, format!("--keychain: {e} Nothing was saved.")),
         GenerateError::Save(output, e) => {
             let code = match &e {

@@ -15,9 +15,11 @@ use authcert_core::store::Store;
 
 mod add;
 mod authority;
+mod complete;
 mod generate;
 mod list;
 mod options;
+mod request;
 mod revoke;
 mod terminal;
 mod test;
@@ -73,8 +75,10 @@ Usage:
   authcert add FILE ...    add a certificate made elsewhere to the list
   authcert authority ...   an issuing authority: the server trusts it once
   authcert revoke NAME     the authority no longer vouches for a certificate
+  authcert request ...     a request file for your company's or a commercial CA
+  authcert complete ...    the CA's answer joined with the waiting key: a .p12
   authcert help COMMAND    explain the options of generate, list, test, add,
-                           authority or revoke
+                           authority, revoke, request or complete
   authcert --version       show the version
 
 Exit status: 0 done, 2 invalid input, 1 any other failure,
@@ -184,6 +188,8 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 Some("add") => add::help(),
                 Some("authority") => authority::help(),
                 Some("revoke") => revoke::help(),
+                Some("request") => request::help(),
+                Some("complete") => complete::help(),
                 _ => usage(),
             };
             let _ = write!(stderr, "{text}");
@@ -193,7 +199,10 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
             let _ = writeln!(stderr, "authcert {}", env!("CARGO_PKG_VERSION"));
             EXIT_OK
         }
-        Some(command @ ("generate" | "list" | "test" | "add" | "authority" | "revoke")) => {
+        Some(
+            command @ ("generate" | "list" | "test" | "add" | "authority" | "revoke" | "request"
+            | "complete"),
+        ) => {
             let store = match Store::open_default() {
                 Ok(s) => s,
                 Err(e) => {
@@ -215,6 +224,8 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 "add" => add::run(rest, cx),
                 "authority" => authority::run(rest, cx),
                 "revoke" => revoke::run(rest, cx),
+                "request" => request::run(rest, cx),
+                "complete" => complete::run(rest, cx),
                 _ => list::run(rest, cx),
             }
         }

@@ -45,7 +45,7 @@ const SPEC: Spec = Spec {
     command: "list",
     valued: &[("--expiring-within", "a number of days")],
     flags: &["--json", "--dismiss-notice"],
-    positional: None,
+    positional: &[],
 };
 
 /// `--expiring-within DAYS`.
@@ -163,7 +163,24 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         let _ = writeln!(stderr, "authcert: the list could not be printed: {e}");
         return EXIT_FAILURE;
     }
-    if rows.is_empty() && !o.flag("--json") {
+    if !o.flag("--json") && within.is_none() {
+        if let Err(e) = write_waiting(stdout, &listing.waiting, clock) {
+            let _ = writeln!(stderr, "authcert: the list could not be printed: {e}");
+            return EXIT_FAILURE;
+        }
+    }
+    if let Some(problem) = &listing.waiting_problem {
+        let _ = writeln!(stderr, "authcert: warning: {problem}");
+    }
+    for w in listing.waiting.iter().filter(|w| w.overdue(clock)) {
+        let _ = writeln!(
+            stderr,
+            "authcert: “{}”: {}.",
+            authcert_core::text::shown(&w.nickname),
+            w.status_text(clock)
+        );
+    }
+    if rows.is_empty() && listing.waiting.is_empty() && !o.flag("--json") {
         let _ = writeln!(
             stderr,
             "{}",
@@ -180,6 +197,29 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         Some(_) if !rows.is_empty() || authority_due.is_some() => EXIT_DUE,
         _ => EXIT_OK,
     }
+}
+
+/// The requests waiting for a CA's answer, after the certificates.
+fn write_waiting(
+    out: &mut dyn Write,
+    waiting: &[authcert_core::requested::Waiting],
+    clock: &authcert_core::clock::Clock,
+) -> std::io::Result<()> {
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nREQUESTS WAITING FOR A CA'S ANSWER")?;
+    for w in waiting {
+        // requests.json may have been edited: its text is escaped.
+        let name = authcert_core::text::shown(&w.nickname);
+        writeln!(
+            out,
+            "{name}  {}  {}\n  complete: authcert complete \"{name}\" ANSWER_FILE --out FILE.p12",
+            w.key_type.label(),
+            w.status_text(clock)
+        )?;
+    }
+    Ok(())
 }
 
 /// The table; expiry in `zone`, the zone the statuses count days in.

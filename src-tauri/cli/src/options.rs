@@ -14,8 +14,8 @@ pub struct Spec {
     pub valued: &'static [(&'static str, &'static str)],
     /// Options without a value (`--help` and `-h` are always taken).
     pub flags: &'static [&'static str],
-    /// The one positional argument, named for messages ("FILE"), if any.
-    pub positional: Option<&'static str>,
+    /// The positional arguments, in order, named for messages ("FILE").
+    pub positional: &'static [&'static str],
 }
 
 /// What most options take.
@@ -26,7 +26,7 @@ pub const A_VALUE: &str = "a value";
 pub struct Options {
     values: BTreeMap<&'static str, String>,
     flags: Vec<&'static str>,
-    pub positional: Option<String>,
+    positionals: Vec<String>,
 }
 
 impl Spec {
@@ -68,14 +68,21 @@ impl Options {
             };
             let shown = || arg.chars().take(40).collect::<String>();
             if !name.starts_with('-') || name == "-" {
-                match (spec.positional, &parsed.positional) {
-                    (Some(what), Some(_)) => {
-                        return Err(format!("give one {what}; the second one is extra."))
-                    }
-                    (Some(_), None) => parsed.positional = Some(arg.clone()),
-                    (None, _) => {
+                match spec.positional {
+                    [] => {
                         return Err(format!(
                             "“{}” is not an option of {command}; {see}.",
+                            shown()
+                        ))
+                    }
+                    names if parsed.positionals.len() < names.len() => {
+                        parsed.positionals.push(arg.clone())
+                    }
+                    [what] => return Err(format!("give one {what}; the second one is extra.")),
+                    names => {
+                        return Err(format!(
+                            "give {} only; “{}” is extra.",
+                            names.join(" and "),
                             shown()
                         ))
                     }
@@ -112,6 +119,11 @@ impl Options {
             parsed.values.insert(option, value);
         }
         Ok(parsed)
+    }
+
+    /// The `i`th positional argument (from 0), if given.
+    pub fn positional(&self, i: usize) -> Option<&str> {
+        self.positionals.get(i).map(String::as_str)
     }
 
     pub fn value(&self, name: &str) -> Option<&str> {
@@ -165,7 +177,7 @@ mod tests {
         command: "t",
         valued: &[("--out", A_VALUE), ("--days", "a number of days")],
         flags: &["--force"],
-        positional: Some("FILE"),
+        positional: &["FILE"],
     };
 
     #[test]
@@ -178,7 +190,7 @@ mod tests {
         assert_eq!(o.value("--out"), Some("a.pem"));
         assert_eq!(o.value("--days"), Some("3"));
         assert!(o.flag("--force") && !o.help());
-        assert_eq!(o.positional.as_deref(), Some("x"));
+        assert_eq!(o.positional(0), Some("x"));
         assert!(Options::parse(&args(&["-h"]), &SPEC).unwrap().help());
         assert!(o.all_required(&["--out", "--days"], &SPEC).is_ok());
     }
@@ -207,7 +219,7 @@ mod tests {
             "give one FILE; the second one is extra."
         );
         let none = Spec {
-            positional: None,
+            positional: &[],
             ..SPEC
         };
         assert!(Options::parse(&args(&["x"]), &none)

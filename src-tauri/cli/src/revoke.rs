@@ -50,7 +50,7 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         command: "revoke",
         valued: &[("--reason", A_VALUE), ("--serial", A_VALUE)],
         flags: &[],
-        positional: Some("NICKNAME"),
+        positional: &["NICKNAME"],
     };
     let o = match parse_or_exit(args, &SPEC, help, stderr) {
         Ok(o) => o,
@@ -60,7 +60,7 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         Ok(r) => r,
         Err(e) => return invalid(stderr, &format!("--reason: {}", e.message)),
     };
-    let what = match (o.positional.as_deref(), o.value("--serial")) {
+    let what = match (o.positional(0), o.value("--serial")) {
         (Some(_), Some(_)) => {
             return invalid(
                 stderr,

@@ -62,7 +62,7 @@ const SPEC: Spec = Spec {
         ("--timeout", A_VALUE),
     ],
     flags: &["--password-stdin", "--json"],
-    positional: Some("API address (URL)"),
+    positional: &["API address (URL)"],
 };
 
 /// `authcert test URL …`: parse, test (one core call), print.
@@ -77,7 +77,7 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         Ok(o) => o,
         Err(code) => return code,
     };
-    let Some(url) = &o.positional else {
+    let Some(url) = o.positional(0) else {
         return invalid(stderr, "URL: give the API's address, for example `authcert test https://api.example.com/health --p12 FILE`.");
     };
     let target = match Target::parse(url) {

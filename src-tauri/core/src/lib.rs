@@ -18,6 +18,8 @@
 //! - [`authority`]: an issuing authority whose key lives in the keychain;
 //! - [`connect`] (a certificate tested against an API) and [`import`]
 //!   (certificates made elsewhere, added to the list);
+//! - [`requested`]: a request to a company's or a commercial CA, and its
+//!   answer read and joined with the waiting key;
 //! - [`life`]: the one owner of a pending certificate's life;
 //! - [`overview`]: what the front ends show: Home, details, the reminder.
 
@@ -36,6 +38,7 @@ pub mod life;
 pub mod listed;
 pub mod overview;
 pub mod platform;
+pub mod requested;
 pub mod save;
 pub mod store;
 pub mod tested;

@@ -234,11 +234,18 @@ impl Pending {
         &self.keychains
     }
 
-    /// The nicknames in the list (read afresh) and the one waiting here.
+    /// The nicknames in the list (read afresh), of the requests waiting for
+    /// a CA's answer, and the one waiting here.
     fn taken_nicknames(&self) -> Result<(Vec<String>, Option<String>), LifeError> {
-        let loaded = self.store()?.load()?;
+        let store = self.store()?;
+        let loaded = store.load()?;
         let notice = loaded.notice();
         let mut names: Vec<String> = loaded.records.into_iter().map(|r| r.nickname).collect();
+        // A damaged requests file does not stop a certificate being made;
+        // completing a request names it.
+        if let Ok(requests) = crate::requested::waiting::list(store) {
+            names.extend(requests.into_iter().map(|w| w.nickname));
+        }
         if let Some(waiting) = self.pending_nickname() {
             names.push(waiting);
         }
@@ -368,6 +375,33 @@ impl Pending {
         let made = self.finish_make(id, issued, list_notice);
         guard.done();
         made
+    }
+
+    /// Takes a certificate made elsewhere in the core — a CA's answer
+    /// joined with its waiting key (`requested`) — into the same one-time
+    /// life: the password shown once, kept or not, the file saved, listed.
+    pub fn adopt(&self, issued: Issued) -> Result<Made, LifeError> {
+        let (_, list_notice) = self.taken_nicknames()?;
+        let id = {
+            let mut state = self.lock();
+            match &*state {
+                State::Generating {
+                    abandoned: false, ..
+                } => return Err(LifeError::Generating),
+                State::Ready(_) => return Err(LifeError::Pending),
+                _ => {}
+            }
+            let id = self
+                .generations
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
+            *state = State::Generating {
+                id,
+                abandoned: false,
+            };
+            id
+        };
+        self.finish_make(id, issued, list_notice)
     }
 
     /// Ends generation `id` with its certificate, unless it was discarded

@@ -62,6 +62,21 @@ pub fn generate_key(signing: Signing) -> Result<KeyPair, IssueError> {
     made.map_err(|e| IssueError::KeyGeneration(e.to_string()))
 }
 
+/// The key usages of a client certificate with a key of `key_type`: it
+/// signs the handshake (digitalSignature); RSA keys carry keyEncipherment
+/// too, as AuthCert's certificates always have. One list for the
+/// certificates made here and the requests sent to a CA.
+pub fn key_usages(key_type: KeyType) -> Vec<KeyUsagePurpose> {
+    if key_type.is_rsa() {
+        vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ]
+    } else {
+        vec![KeyUsagePurpose::DigitalSignature]
+    }
+}
+
 /// The last second of `date` in `zone`: "valid until the end of that day".
 /// Computed as the start of the next day minus one second, which stays right
 /// on days whose length daylight saving time changes.
@@ -118,14 +133,7 @@ pub fn make(
     params.not_before = to_offset_date_time(not_before)?;
     params.not_after = to_offset_date_time(not_after)?;
     params.is_ca = IsCa::ExplicitNoCa;
-    params.key_usages = if request.key_type().is_rsa() {
-        vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::KeyEncipherment,
-        ]
-    } else {
-        vec![KeyUsagePurpose::DigitalSignature]
-    };
+    params.key_usages = key_usages(request.key_type());
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
     params.key_identifier_method = KeyIdMethod::Sha256;
     params.use_authority_key_identifier_extension = signer.is_some();

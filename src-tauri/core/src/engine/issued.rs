@@ -29,8 +29,11 @@ pub struct Facts {
     pub key_type: KeyType,
     pub signature_hash: SignatureHash,
     pub encryption: Encryption,
-    /// The authority that signed it; None: self-signed.
+    /// The authority that signed it; None: self-signed, or requested.
     pub signed_by: Option<super::signer::SignedBy>,
+    /// The certificate authority that signed it, by name, when it answered
+    /// a request made here (`requested`).
+    pub requested_from: Option<String>,
     /// The public certificate, DER.
     pub certificate_der: Vec<u8>,
 }
@@ -58,6 +61,11 @@ impl Facts {
             .as_ref()
             .map(|s| format!("\nSigned by:       {} (the issuing authority on this computer)", s.name))
             .unwrap_or_default()
+            + &self
+                .requested_from
+                .as_ref()
+                .map(|ca| format!("\nSigned by:       {ca} (a certificate authority, answering this computer's request)"))
+                .unwrap_or_default()
     }
 }
 

@@ -103,6 +103,7 @@ pub fn issue_signed(
         signature_hash: request.signature_hash(),
         encryption: request.encryption(),
         signed_by: signer.map(|s| s.signed_by.clone()),
+        requested_from: None,
         certificate_der: made.cert_der,
     };
     Ok(Issued {

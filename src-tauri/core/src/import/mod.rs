@@ -222,6 +222,7 @@ pub fn add(
         recorded_at: Timestamp::now(),
         last_test: None,
         signed_by,
+        requested_from: None,
         added: Some(AddedFrom {
             format: adding.inspected.format.words(has_key).to_string(),
             has_key,

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use super::{LifeError, Made, Pending, Saved};
 use crate::engine::{Clock, FieldError, RawRequest, Spares};
 use crate::keychain::Keychains;
+use crate::requested::waiting::{self, RequestError};
 use crate::save::{self, SaveError};
 use crate::store::Store;
 
@@ -48,6 +49,8 @@ pub enum GenerateError {
     Keychain(LifeError),
     /// Saving or listing failed; what was written is removed again.
     Save(Output, LifeError),
+    /// The request or its answer was refused; nothing was made.
+    Request(RequestError),
 }
 
 /// A certificate made, saved and listed; its password still to hand over.
@@ -79,6 +82,59 @@ pub fn generate(
         Ok(errors) => return Err(GenerateError::Invalid(errors)),
         Err(e) => return Err(GenerateError::Unchecked(e)),
     }
+    check_files(files)?;
+    let made = pending.make(raw, clock).map_err(GenerateError::Make)?;
+    keep_and_save(pending, made, files)
+}
+
+/// A request's answer joined with its waiting key, saved as `files` says.
+/// The request still waits, its key in the keychain, until the password
+/// has been handed over ([`finish_request`]): if it cannot be, the file is
+/// taken back and the answer can be used again.
+pub struct CompletedAndSaved {
+    pub generated: Generated,
+    /// What the admin should know of the answer (the chain, a missing
+    /// intermediate).
+    pub notices: Vec<String>,
+}
+
+/// Completes the request `nickname` with the CA's `answer` and saves the
+/// result as `files` says, as `generate` saves a certificate it makes.
+pub fn complete(
+    store: &Store,
+    keychains: Keychains,
+    nickname: &str,
+    answer: &[u8],
+    files: &Files,
+    clock: &Clock,
+) -> Result<CompletedAndSaved, GenerateError> {
+    check_files(files)?;
+    let completed = waiting::complete(store, &keychains, nickname, answer, clock)
+        .map_err(GenerateError::Request)?;
+    let pending = Pending::new(Ok(store.clone()), keychains.clone(), Spares::new());
+    let made = pending
+        .adopt(completed.issued)
+        .map_err(GenerateError::Make)?;
+    let generated = keep_and_save(pending, made, files)?;
+    Ok(CompletedAndSaved {
+        generated,
+        notices: completed.joined.notices,
+    })
+}
+
+/// Takes the completed request `nickname` off and deletes its waiting key,
+/// once its certificate's password is handed over. The file is saved and
+/// listed whatever this answers; an error says why the request stays.
+pub fn finish_request(
+    store: &Store,
+    keychains: &Keychains,
+    nickname: &str,
+) -> Result<(), RequestError> {
+    waiting::remove(store, keychains, nickname).map(|_| ())
+}
+
+/// Whether the files can be written where `files` says (nothing made yet).
+fn check_files(files: &Files) -> Result<(), GenerateError> {
     save::check_target(&files.out).map_err(|e| GenerateError::Target(Output::P12, e))?;
     if let Some(pem) = &files.pem_out {
         save::check_target(pem).map_err(|e| GenerateError::Target(Output::Pem, e))?;
@@ -86,7 +142,12 @@ pub fn generate(
             return Err(GenerateError::SameFile);
         }
     }
-    let made = pending.make(raw, clock).map_err(GenerateError::Make)?;
+    Ok(())
+}
+
+/// The password into the keychain when asked (before anything is
+/// written), then the PEM copy and the .p12 saved and listed.
+fn keep_and_save(pending: Pending, made: Made, files: &Files) -> Result<Generated, GenerateError> {
     if files.keychain {
         if let Err(e) = pending.keep() {
             pending.discard();

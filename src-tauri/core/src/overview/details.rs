@@ -22,7 +22,10 @@ fn signer_words(r: &Record, authority: Option<&Authority>) -> String {
             s.name
         ),
         (None, Some(a)) if !a.self_signed => a.issuer.clone(),
-        _ => "itself (self-signed)".to_string(),
+        _ => match &r.requested_from {
+            Some(ca) => format!("{ca} (a certificate authority, answering a request made here)"),
+            None => "itself (self-signed)".to_string(),
+        },
     }
 }
 
@@ -124,6 +127,10 @@ impl Details {
                     "; not meant for client authentication"
                 },
             ),
+            None if r.requested_from.is_some() => {
+                "Requested from a certificate authority; the key was made on this computer"
+                    .to_string()
+            }
             None => "Made by AuthCert on this computer".to_string(),
         };
         let signed_by = signer_words(&r, authority);

@@ -33,6 +33,9 @@ pub struct Listing {
     /// A damaged list kept aside earlier, until the admin dismisses it.
     pub notice: Option<String>,
     pub list_path: String,
+    /// Requests waiting for a CA's answer, and why they could not be read.
+    pub waiting: Vec<crate::requested::Waiting>,
+    pub waiting_problem: Option<String>,
 }
 
 /// Reads the list, the authority and the reminder setting.
@@ -42,7 +45,13 @@ pub fn listing(store: &Store) -> Result<Listing, StoreError> {
         Ok(a) => (a, None),
         Err(e) => (None, Some(e.to_string())),
     };
+    let (waiting, waiting_problem) = match crate::requested::waiting::list(store) {
+        Ok(w) => (w, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
     Ok(Listing {
+        waiting,
+        waiting_problem,
         notice: loaded.notice(),
         records: loaded.records,
         authority,

@@ -26,8 +26,10 @@ use crate::ids::Fingerprint;
 /// and the last test against an API; an AuthCert that reads only format 2
 /// would drop those on its next write, so it must not touch such a list
 /// (format 2 files are read as they are). 4: the issuing authority that
-/// signed a certificate (`signedBy`), which format 3 would drop.
-pub const FORMAT: u32 = 4;
+/// signed a certificate (`signedBy`), which format 3 would drop. 5: the
+/// certificate authority that answered a request made here
+/// (`requestedFrom`), which format 4 would drop.
+pub const FORMAT: u32 = 5;
 pub const LIST_NAME: &str = "certificates.json";
 pub const SETTINGS_NAME: &str = "settings.json";
 /// Damage found and not dismissed yet (`Damaged`).

@@ -50,6 +50,10 @@ pub struct Record {
     /// self-signed, or made elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_by: Option<SignedBy>,
+    /// The certificate authority that signed it, by name, when it answered
+    /// a request made on this computer (list format 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_from: Option<String>,
 }
 
 /// What the list knows of a certificate made elsewhere, as read from its
@@ -110,6 +114,7 @@ impl Record {
             last_test: None,
             added: None,
             signed_by: facts.signed_by.clone(),
+            requested_from: facts.requested_from.clone(),
         }
     }
 

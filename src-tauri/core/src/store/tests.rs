@@ -31,6 +31,7 @@ fn record(n: usize, not_after: &str) -> Record {
         last_test: None,
         added: None,
         signed_by: None,
+        requested_from: None,
     }
 }
 
@@ -70,7 +71,7 @@ fn older_lists_are_read_as_they_are_and_written_back_in_the_current_format() {
     );
     store.add(record(2, "2027-02-01T00:00:00Z")).unwrap();
     let text = fs::read_to_string(store.list_path()).unwrap();
-    assert!(text.contains("\"format\": 4"), "{text}");
+    assert!(text.contains(&format!("\"format\": {FORMAT}")), "{text}");
     assert_eq!(names(&store), ["Cert 1", "Cert 2"]);
 }
 

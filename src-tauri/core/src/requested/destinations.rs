@@ -1,0 +1,69 @@
+//! Where a request goes, in plain words, each with an example to copy. The
+//! commands follow each tool's own documentation, checked when written:
+//! `certreq -submit [-attrib "CertificateTemplate:…"] RequestFile CertFile`
+//! (Microsoft Learn, certreq); `vault write PKI_PATH/sign/ROLE csr=@FILE`
+//! (Vault PKI secrets engine, "Sign certificate"; `-format=json` keeps the
+//! chain with the certificate); `step ca sign CSR_FILE CRT_FILE` (smallstep
+//! CLI reference); `openssl x509 -req -CA … -CAkey … -copy_extensions`
+//! (openssl-x509(1), OpenSSL 3.0+), which tests/requested.rs runs.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Destination {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub words: &'static str,
+    /// What to copy; names the request's and the answer's files.
+    pub example: String,
+}
+
+/// Where the request in `request_file` may go; the answer is to be saved
+/// as `answer_file` (or named in the example).
+pub fn destinations(request_file: &str, answer_file: &str) -> Vec<Destination> {
+    vec![
+        Destination {
+            id: "web",
+            title: "A company CA's web page",
+            words: "Open your CA's enrollment page (Active Directory Certificate Services: https://YOUR-CA/certsrv, then Request a certificate, advanced certificate request), paste the request's text, choose a template for client authentication, and download the answer with its chain (Base 64, .p7b).",
+            example: format!("The text of {request_file}, from -----BEGIN to -----END, as Copy gives it."),
+        },
+        Destination {
+            id: "adcs",
+            title: "Active Directory Certificate Services, from a Windows command line",
+            words: "The template must allow client authentication (User, or your organisation's copy of it).",
+            example: format!(
+                "certreq -submit -attrib \"CertificateTemplate:User\" \"{request_file}\" \"{answer_file}\""
+            ),
+        },
+        Destination {
+            id: "vault",
+            title: "HashiCorp Vault PKI",
+            words: "Sign with a role that allows client certificates (client_flag=true). The JSON answer carries the chain; complete with it as it is.",
+            example: format!(
+                "vault write -format=json pki/sign/ROLE csr=@\"{request_file}\" > answer.json"
+            ),
+        },
+        Destination {
+            id: "step",
+            title: "smallstep step-ca",
+            words: "Sign with a provisioner whose template allows client authentication.",
+            example: format!("step ca sign \"{request_file}\" \"{answer_file}\""),
+        },
+        Destination {
+            id: "commercial",
+            title: "A commercial CA's console or API",
+            words: "Where the console asks for a CSR, paste the request's text and choose a client authentication certificate; its API takes the same text in the request's csr field. Download the answer with its intermediate certificates.",
+            example: format!("The text of {request_file}, from -----BEGIN to -----END."),
+        },
+        Destination {
+            id: "openssl",
+            title: "A CA kept with OpenSSL",
+            words: "The CA signs the request, keeping the extensions it asks for (client authentication only).",
+            example: format!(
+                "openssl x509 -req -in \"{request_file}\" -CA ca.crt -CAkey ca.key -copy_extensions copyall -days 365 -out \"{answer_file}\""
+            ),
+        },
+    ]
+}
