@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::options::{parse_or_exit, Spec, A_VALUE};
+use super::options::{Spec, A_VALUE};
 use super::{invalid, Cx};
 use super::{EXIT_FAILURE, EXIT_OK};
 use authcert_core::import::unattended::{AddFile, AddedFile};
@@ -68,14 +68,8 @@ fn option_of(e: &ImportError) -> &'static str {
 
 /// `authcert add FILE …`: parse, add (one core call), print.
 pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
-    let Cx {
-        clock,
-        store,
-        stdout,
-        stderr,
-    } = cx;
-    let o = match parse_or_exit(args, &SPEC, help, stderr) {
-        Ok(o) => o,
+    let (o, clock, store, stdout, stderr) = match cx.parse(args, &SPEC, help) {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
     let Some(file) = o.positional(0) else {

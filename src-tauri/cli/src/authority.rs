@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::options::{parse_or_exit, Options, Spec, A_VALUE};
+use super::options::{Options, Spec, A_VALUE};
 use super::{invalid, Cx};
 use super::{password_from_stdin, EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use authcert_core::authority::{self, Authority, AuthorityError};
@@ -119,12 +119,6 @@ pub fn describe(a: &Authority, clock: &Clock) -> String {
 }
 
 pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
-    let Cx {
-        clock,
-        store,
-        stdout,
-        stderr,
-    } = cx;
     let (sub, rest) = match args.split_first() {
         Some((s, rest)) => (s.as_str(), rest),
         None => ("show", args),
@@ -141,12 +135,12 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         "restore" => (&[], &["--password-stdin"], &["backup FILE.p12"]),
         "remove" => (&[], &["--yes", "--forget-revocations"], &[]),
         "help" | "--help" | "-h" => {
-            let _ = write!(stderr, "{}", help());
+            let _ = write!(cx.stderr, "{}", help());
             return EXIT_OK;
         }
         other => {
             return invalid(
-                stderr,
+                cx.stderr,
                 &format!(
                     "“{}” is not an authority command; choose create, show, export, crl, backup, restore or remove.",
                     other.chars().take(40).collect::<String>()
@@ -160,8 +154,8 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         flags,
         positional,
     };
-    let o = match parse_or_exit(rest, &spec, help, stderr) {
-        Ok(o) => o,
+    let (o, clock, store, stdout, stderr) = match cx.parse(rest, &spec, help) {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
     let keychains = Keychains::System;

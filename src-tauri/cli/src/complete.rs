@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::generate::{hand_over, refused};
-use super::options::{parse_or_exit, Spec, A_VALUE};
+use super::options::{Spec, A_VALUE};
 use super::{invalid, Cx};
 use super::{EXIT_INVALID, EXIT_OK};
 use authcert_core::import::read::file_bytes;
@@ -50,14 +50,8 @@ const SPEC: Spec = Spec {
 
 /// `authcert complete`: parse, one core call, hand the password over.
 pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
-    let Cx {
-        clock,
-        store,
-        stdout,
-        stderr,
-    } = cx;
-    let mut o = match parse_or_exit(args, &SPEC, help, stderr) {
-        Ok(o) => o,
+    let (mut o, clock, store, stdout, stderr) = match cx.parse(args, &SPEC, help) {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
     let (Some(nickname), Some(answer_file)) = (o.positional(0), o.positional(1)) else {

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::options::{parse_or_exit, Spec, A_VALUE};
-use super::{invalid, Cx};
+use super::options::{Spec, A_VALUE};
+use super::{invalid, invalid_fields, Cx};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
 use authcert_core::engine::{self, Choice, RawRequest};
 use authcert_core::keychain::{self, Keychains};
@@ -92,14 +92,8 @@ const SPEC: Spec = Spec {
 /// `authcert generate`: parse, make and save (one core call), then print
 /// the password.
 pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
-    let Cx {
-        clock,
-        store,
-        stdout,
-        stderr,
-    } = cx;
-    let mut o = match parse_or_exit(args, &SPEC, help, stderr) {
-        Ok(o) => o,
+    let (mut o, clock, store, stdout, stderr) = match cx.parse(args, &SPEC, help) {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
     if let Err(msg) = o.all_required(&["--nickname", "--end-date", "--out"], &SPEC) {
@@ -191,18 +185,7 @@ fn option_of(output: Output) -> &'static str {
 /// Prints why nothing was made or kept; the exit code.
 pub(crate) fn refused(stderr: &mut dyn Write, e: GenerateError) -> i32 {
     let (code, text) = match e {
-        GenerateError::Invalid(errors) => {
-            for e in &errors {
-                let _ = writeln!(
-                    stderr,
-                    "authcert: {} ({}): {}",
-                    e.field.cli_option(),
-                    e.field.label(),
-                    e.message
-                );
-            }
-            return EXIT_INVALID;
-        }
+        GenerateError::Invalid(errors) => return invalid_fields(stderr, &errors),
         GenerateError::Unchecked(e) => (EXIT_FAILURE, format!("{e} No certificate was made.")),
         GenerateError::Target(output, e) => (EXIT_INVALID, format!("{}: {e}", option_of(output))),
         GenerateError::SameFile => (

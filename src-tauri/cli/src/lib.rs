@@ -39,6 +39,50 @@ pub struct Cx<'a> {
     pub stderr: &'a mut dyn Write,
 }
 
+/// A command's options, and what it works with.
+type Parts<'a> = (
+    options::Options,
+    &'a Clock,
+    &'a Store,
+    &'a mut dyn Write,
+    &'a mut dyn Write,
+);
+
+impl<'a> Cx<'a> {
+    /// The command's options as `spec` says, with the clock, the list and
+    /// where its words go; or the exit code when the options were refused
+    /// or help was asked (printed either way).
+    fn parse(
+        self,
+        args: &[String],
+        spec: &options::Spec,
+        help: fn() -> String,
+    ) -> Result<Parts<'a>, i32> {
+        let Cx {
+            clock,
+            store,
+            stdout,
+            stderr,
+        } = self;
+        let o = options::parse_or_exit(args, spec, help, stderr)?;
+        Ok((o, clock, store, stdout, stderr))
+    }
+}
+
+/// Says which option breaks which rule, a line each; exit 2.
+fn invalid_fields(stderr: &mut dyn Write, errors: &[authcert_core::engine::FieldError]) -> i32 {
+    for e in errors {
+        let _ = writeln!(
+            stderr,
+            "authcert: {} ({}): {}",
+            e.field.cli_option(),
+            e.field.label(),
+            e.message
+        );
+    }
+    EXIT_INVALID
+}
+
 /// Says why the input is refused; exit 2.
 fn invalid(stderr: &mut dyn Write, msg: &str) -> i32 {
     let _ = writeln!(stderr, "authcert: {msg}");

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::options::{parse_or_exit, Spec};
+use super::options::Spec;
 use super::{invalid, Cx};
 use super::{EXIT_DUE, EXIT_FAILURE, EXIT_OK};
 use authcert_core::engine::Choice;
@@ -76,14 +76,8 @@ struct JsonRow<'a> {
 }
 
 pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
-    let Cx {
-        clock,
-        store,
-        stdout,
-        stderr,
-    } = cx;
-    let o = match parse_or_exit(args, &SPEC, help, stderr) {
-        Ok(o) => o,
+    let (o, clock, store, stdout, stderr) = match cx.parse(args, &SPEC, help) {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
     let within = match o.value("--expiring-within").map(days_of).transpose() {

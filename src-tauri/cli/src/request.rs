@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use super::options::{parse_or_exit, Spec, A_VALUE};
-use super::{invalid, Cx};
-use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
+use super::options::{Spec, A_VALUE};
+use super::{invalid, invalid_fields, Cx};
+use super::{EXIT_FAILURE, EXIT_OK};
 use authcert_core::engine::{self, RawRequest};
 use authcert_core::keychain::{self, Keychains};
 use authcert_core::requested::{destinations, waiting, RequestError};
@@ -62,14 +62,8 @@ const SPEC: Spec = Spec {
 
 /// `authcert request`: parse, one core call, print where the request goes.
 pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
-    let Cx {
-        clock,
-        store,
-        stderr,
-        ..
-    } = cx;
-    let mut o = match parse_or_exit(args, &SPEC, help, stderr) {
-        Ok(o) => o,
+    let (mut o, clock, store, _, stderr) = match cx.parse(args, &SPEC, help) {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
     if let Some(nickname) = o.take("--cancel") {
@@ -105,18 +99,7 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
     };
     let w = match waiting::create(store, &Keychains::System, &raw, clock) {
         Ok(w) => w,
-        Err(RequestError::Invalid(invalid_request)) => {
-            for e in &invalid_request.errors {
-                let _ = writeln!(
-                    stderr,
-                    "authcert: {} ({}): {}",
-                    e.field.cli_option(),
-                    e.field.label(),
-                    e.message
-                );
-            }
-            return EXIT_INVALID;
-        }
+        Err(RequestError::Invalid(refused)) => return invalid_fields(stderr, &refused.errors),
         Err(e) => {
             let _ = writeln!(stderr, "authcert: {e}");
             return EXIT_FAILURE;

@@ -3,7 +3,7 @@
 //! revocation list.
 
 use super::authority::fail;
-use super::options::{parse_or_exit, Spec, A_VALUE};
+use super::options::{Spec, A_VALUE};
 use super::{invalid, Cx};
 use super::{EXIT_INVALID, EXIT_OK};
 use authcert_core::authority::{self, Reason, Revoking};
@@ -39,21 +39,17 @@ by the authority, already revoked, not a serial number), 1 any other failure.
     )
 }
 
+/// What `revoke` takes.
+const SPEC: Spec = Spec {
+    command: "revoke",
+    valued: &[("--reason", A_VALUE), ("--serial", A_VALUE)],
+    flags: &[],
+    positional: &["NICKNAME"],
+};
+
 pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
-    let Cx {
-        clock,
-        store,
-        stderr,
-        ..
-    } = cx;
-    const SPEC: Spec = Spec {
-        command: "revoke",
-        valued: &[("--reason", A_VALUE), ("--serial", A_VALUE)],
-        flags: &[],
-        positional: &["NICKNAME"],
-    };
-    let o = match parse_or_exit(args, &SPEC, help, stderr) {
-        Ok(o) => o,
+    let (o, clock, store, _, stderr) = match cx.parse(args, &SPEC, help) {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
     let reason = match Reason::parse(o.value("--reason").unwrap_or("")) {

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::options::{parse_or_exit, Spec, A_VALUE};
+use super::options::{Spec, A_VALUE};
 use super::{invalid, Cx};
 use super::{EXIT_FAILURE, EXIT_INVALID};
 use authcert_core::connect::{self, ConnectError, Presented, Settings, Target, Timeout};
@@ -67,14 +67,8 @@ const SPEC: Spec = Spec {
 
 /// `authcert test URL …`: parse, test (one core call), print.
 pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
-    let Cx {
-        clock,
-        store,
-        stdout,
-        stderr,
-    } = cx;
-    let o = match parse_or_exit(args, &SPEC, help, stderr) {
-        Ok(o) => o,
+    let (o, clock, store, stdout, stderr) = match cx.parse(args, &SPEC, help) {
+        Ok(parts) => parts,
         Err(code) => return code,
     };
     let Some(url) = o.positional(0) else {
