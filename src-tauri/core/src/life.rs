@@ -341,26 +341,7 @@ impl Pending {
         // The list first: its nicknames are taken, and a list that cannot be
         // read stops us before a key is made.
         let (taken, list_notice) = self.taken_nicknames()?;
-        let (request, id) = {
-            let mut state = self.lock();
-            match &*state {
-                State::Generating {
-                    abandoned: false, ..
-                } => return Err(LifeError::Generating),
-                State::Ready(_) => return Err(LifeError::Pending),
-                _ => {}
-            }
-            let request = self.parse(raw, clock, &taken)?;
-            let id = self
-                .generations
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                + 1;
-            *state = State::Generating {
-                id,
-                abandoned: false,
-            };
-            (request, id)
-        };
+        let (request, id) = self.start(|| self.parse(raw, clock, &taken))?;
         let mut guard = Guard::new(self, move |state: &mut State| {
             if matches!(state, State::Generating { id: mine, .. } if *mine == id) {
                 *state = State::Idle;
@@ -382,26 +363,35 @@ impl Pending {
     /// life: the password shown once, kept or not, the file saved, listed.
     pub fn adopt(&self, issued: Issued) -> Result<Made, LifeError> {
         let (_, list_notice) = self.taken_nicknames()?;
-        let id = {
-            let mut state = self.lock();
-            match &*state {
-                State::Generating {
-                    abandoned: false, ..
-                } => return Err(LifeError::Generating),
-                State::Ready(_) => return Err(LifeError::Pending),
-                _ => {}
-            }
-            let id = self
-                .generations
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                + 1;
-            *state = State::Generating {
-                id,
-                abandoned: false,
-            };
-            id
-        };
+        let ((), id) = self.start(|| Ok(()))?;
         self.finish_make(id, issued, list_notice)
+    }
+
+    /// Starts a generation: refused while another runs or a certificate
+    /// waits; `check` runs under the same lock (the choices parsed against
+    /// the list), so nothing can start in between. Answers its id.
+    fn start<T>(
+        &self,
+        check: impl FnOnce() -> Result<T, LifeError>,
+    ) -> Result<(T, u64), LifeError> {
+        let mut state = self.lock();
+        match &*state {
+            State::Generating {
+                abandoned: false, ..
+            } => return Err(LifeError::Generating),
+            State::Ready(_) => return Err(LifeError::Pending),
+            _ => {}
+        }
+        let checked = check()?;
+        let id = self
+            .generations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        *state = State::Generating {
+            id,
+            abandoned: false,
+        };
+        Ok((checked, id))
     }
 
     /// Ends generation `id` with its certificate, unless it was discarded
