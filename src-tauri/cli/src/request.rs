@@ -37,8 +37,8 @@ Options:
                          kept in the keychain (never in a file), so without
                          a keychain no request is made
 
-Then: send FILE.csr to your CA (`authcert request --help` lists where and
-how), and when its answer comes:
+Then: send FILE.csr to your CA (what `authcert request` prints lists where
+and how, with an example for each), and when its answer comes:
   authcert complete NICKNAME ANSWER_FILE --out FILE.p12
 ",
         keychain = keychain::system_name(),

@@ -510,6 +510,20 @@ mod waiting_requests {
     }
 
     #[test]
+    fn a_request_waiting_14_days_or_more_reminds() {
+        let (_d, store, k) = setup();
+        let mut w = waiting::create(&store, &k, &raw("Slow CA", "ecdsa-p256"), &clock()).unwrap();
+        let now = clock();
+        for (days, overdue) in [(0, false), (13, false), (14, true), (40, true)] {
+            w.since = now.now - jiff::SignedDuration::from_hours(24 * days);
+            assert_eq!(w.overdue(&now), overdue, "{days} days");
+            let text = w.status_text(&now);
+            assert!(text.starts_with("Waiting for the CA's answer"), "{text}");
+            assert_eq!(text.contains(&format!("({days} days)")), overdue, "{text}");
+        }
+    }
+
+    #[test]
     fn rules_are_named_and_nicknames_are_one_per_certificate_or_request() {
         let (_d, store, k) = setup();
         waiting::create(&store, &k, &raw("Billing API", "rsa-2048"), &clock()).unwrap();

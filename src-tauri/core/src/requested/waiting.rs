@@ -55,13 +55,20 @@ pub struct Waiting {
 }
 
 impl Waiting {
+    /// Whole days it has waited at `clock`'s now.
+    fn days(&self, clock: &Clock) -> i64 {
+        (clock.now.as_second() - self.since.as_second()) / 86_400
+    }
+
     /// Where it stands, in words: "Waiting for the CA's answer (since
     /// 2026-12-06)", and after REMIND_AFTER_DAYS, what to do.
     pub fn status_text(&self, clock: &Clock) -> String {
         let since = crate::clock::local_day(self.since, &clock.zone);
-        let days = (clock.now.as_second() - self.since.as_second()) / 86_400;
-        if days >= REMIND_AFTER_DAYS {
-            format!("Waiting for the CA's answer since {since} ({days} days): ask your CA about it, or cancel the request and make a new one")
+        if self.overdue(clock) {
+            format!(
+                "Waiting for the CA's answer since {since} ({} days): ask your CA about it, or cancel the request and make a new one",
+                self.days(clock)
+            )
         } else {
             format!("Waiting for the CA's answer (since {since})")
         }
@@ -69,7 +76,7 @@ impl Waiting {
 
     /// Whether it has waited long enough to remind.
     pub fn overdue(&self, clock: &Clock) -> bool {
-        (clock.now.as_second() - self.since.as_second()) / 86_400 >= REMIND_AFTER_DAYS
+        self.days(clock) >= REMIND_AFTER_DAYS
     }
 }
 
