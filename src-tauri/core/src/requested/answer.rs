@@ -53,7 +53,9 @@ pub fn certificates(input: &[u8]) -> Result<Vec<Vec<u8>>, AnswerError> {
     } else if trimmed.windows(11).any(|w| w == b"-----BEGIN ") {
         pem_blocks(trimmed)?
     } else {
-        der(trimmed)?
+        // Not trimmed: a DER file's last byte is a signature's, and may
+        // happen to be a space or a newline.
+        der(input)?
     };
     if found.is_empty() {
         return Err(AnswerError::NoCertificate(
