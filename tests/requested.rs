@@ -1,19 +1,25 @@
 //! Certificates from a company's CA, end to end through the real `authcert`
-//! and a real Secret Service: `authcert request` writes a request that
-//! OpenSSL verifies, a CA kept with OpenSSL (a root and an intermediate)
-//! signs it as the README's example says, and `authcert complete` — a
-//! separate process, as after a restart — joins the answer, given in
-//! reverse order, with the key waiting in the keychain into a .p12 that
-//! OpenSSL opens with its chain and verifies to the root. The waiting key
-//! is never in a file; completing removes it from the keychain.
+//! and a real Secret Service (under Wine, Credential Manager): `authcert
+//! request` writes a request that OpenSSL verifies; CAs from Debian's
+//! packages sign it — OpenSSL (`x509 -req` as the README's example says,
+//! and `openssl ca`), easy-rsa's `sign-req client`, GnuTLS certtool — and
+//! `authcert complete`, a separate process as after a restart, joins the
+//! answer with the key waiting in the keychain into a .p12 that OpenSSL,
+//! keytool and Python's `cryptography` open with its chain, and that nginx
+//! trusting only the CA's root accepts through curl and `authcert test`.
+//! The waiting key is never in a file; completing removes it from the
+//! keychain. An answer for another key, an expired one and one made with a
+//! server template are refused and leave the request waiting.
 
 mod common;
 #[path = "support/secret_service.rs"]
 mod secret_service;
+#[path = "support/servers.rs"]
+mod servers;
 
 use std::path::Path;
 
-use common::{authcert_cmd, contains, files_under, run_output, tool, Run};
+use common::{authcert_cmd, contains, files_under, run_output, tool, with_stdin, Run};
 use secret_service::{Bus, Keyring};
 
 fn run(bus: &Bus, dir: &Path, args: &[&str]) -> Run {
@@ -114,9 +120,6 @@ fn openssl_ca(dir: &Path) {
 
 #[test]
 fn a_request_signed_by_an_openssl_ca_completes_into_a_p12_with_its_chain() {
-    if common::skip_on_windows("the CA and the checks are OpenSSL's, run on Linux") {
-        return;
-    }
     let bus = Bus::start("requested", Keyring::Unlocked);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
@@ -330,6 +333,8 @@ fn a_request_signed_by_an_openssl_ca_completes_into_a_p12_with_its_chain() {
         ),
         "openssl verify",
     );
+    opens_with_its_chain_in_keytool_and_python(&dir.join("billing.p12"), &password, 3);
+    an_nginx_trusting_only_the_root_accepts_it(&bus, dir, &p("root.crt"), &password);
     // Listed as requested from the CA; no longer waiting; its key deleted.
     let json = ok(run(&bus, dir, &["list", "--json"]), "list --json");
     assert!(
@@ -361,11 +366,260 @@ fn a_request_signed_by_an_openssl_ca_completes_into_a_p12_with_its_chain() {
     assert!(twice.stderr.contains("NICKNAME:"), "{}", twice.stderr);
 }
 
+/// Three company CAs from Debian's packages sign three requests waiting at
+/// once: `openssl ca` with a root and an intermediate, easy-rsa's
+/// `sign-req client` (its answer, the certificate alone, says the CA's own
+/// certificate is missing), and GnuTLS certtool (a server template first:
+/// refused and explained). What a CA signed wrongly leaves the request
+/// waiting; what it signed well completes into a .p12 that OpenSSL
+/// verifies to the CA's root.
+#[test]
+fn requests_signed_by_openssl_ca_easy_rsa_and_certtool_complete() {
+    let bus = Bus::start("requested-cas", Keyring::Unlocked);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    openssl_ca(dir);
+    let p = |name: &str| dir.join(name).display().to_string();
+    for (nickname, key, csr) in [
+        ("Ledger", "ecdsa-p384", "ledger.csr"),
+        ("Payroll", "rsa-2048", "payroll.csr"),
+        ("Reports", "ecdsa-p256", "reports.csr"),
+    ] {
+        ok(
+            run(
+                &bus,
+                dir,
+                &[
+                    "request",
+                    "--nickname",
+                    nickname,
+                    "--key",
+                    key,
+                    "--out",
+                    &p(csr),
+                ],
+            ),
+            "request",
+        );
+    }
+    let waiting = ok(run(&bus, dir, &["list"]), "list");
+    for nickname in ["Ledger", "Payroll", "Reports"] {
+        assert!(waiting.stdout.contains(nickname), "{}", waiting.stdout);
+    }
+    let complete = |nickname: &str, answer: &str, out: &str| {
+        run(
+            &bus,
+            dir,
+            &["complete", nickname, &p(answer), "--out", &p(out)],
+        )
+    };
+
+    // `openssl ca`: an expired certificate first, then a good one.
+    std::fs::create_dir_all(dir.join("newcerts")).unwrap();
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("serial"), "1000\n").unwrap();
+    std::fs::write(
+        dir.join("openssl-ca.cnf"),
+        format!(
+            "[ca]\ndefault_ca = issuing\n[issuing]\ndatabase = {d}/index.txt\nnew_certs_dir = {d}/newcerts\nserial = {d}/serial\ncertificate = {d}/int.crt\nprivate_key = {d}/int.key\ndefault_md = sha256\ndefault_days = 20\npolicy = any\ncopy_extensions = copy\nunique_subject = no\n[any]\ncommonName = supplied\n",
+            d = dir.display()
+        ),
+    )
+    .unwrap();
+    let config = p("openssl-ca.cnf");
+    let openssl_ca = |out: &str, dates: &[&str]| {
+        let (csr, out) = (p("ledger.csr"), p(out));
+        let mut args = vec![
+            "ca", "-batch", "-config", &config, "-in", &csr, "-out", &out,
+        ];
+        args.extend_from_slice(dates);
+        ok(tool("openssl", &args), "openssl ca");
+    };
+    openssl_ca(
+        "ledger-expired.crt",
+        &[
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20200201000000Z",
+        ],
+    );
+    let expired = complete("Ledger", "ledger-expired.crt", "ledger.p12");
+    assert_eq!(expired.code, 2, "{}", expired.stderr);
+    assert!(expired.stderr.contains("expired on"), "{}", expired.stderr);
+    assert!(!dir.join("ledger.p12").exists());
+    openssl_ca("ledger.crt", &[]);
+    // openssl ca writes its text dump before the PEM; the chain follows.
+    let answer: String = ["ledger.crt", "int.crt", "root.crt"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+        .collect();
+    std::fs::write(dir.join("ledger-answer.pem"), answer).unwrap();
+    let done = ok(
+        complete("Ledger", "ledger-answer.pem", "ledger.p12"),
+        "complete with openssl ca's answer",
+    );
+    assert!(done.stderr.contains("chain is complete"), "{}", done.stderr);
+    verifies_to(dir, "ledger.p12", done.stdout.trim(), &p("root.crt"));
+
+    // easy-rsa, as Debian installs it, in batch mode.
+    let easyrsa = |args: &[&str]| {
+        let out = std::process::Command::new("/usr/share/easy-rsa/easyrsa")
+            .args(args)
+            .current_dir(dir)
+            .env("EASYRSA_PKI", dir.join("easy-pki"))
+            .env("EASYRSA_BATCH", "1")
+            .env("EASYRSA_REQ_CN", "Easy Test CA")
+            .output()
+            .expect("easy-rsa runs (scripts/deps.sh test installs it)");
+        ok(run_output(out), &format!("easyrsa {args:?}"));
+    };
+    easyrsa(&["init-pki"]);
+    easyrsa(&["build-ca", "nopass"]);
+    easyrsa(&["import-req", &p("payroll.csr"), "payroll"]);
+    easyrsa(&["sign-req", "client", "payroll"]);
+    let done = ok(
+        complete("Payroll", "easy-pki/issued/payroll.crt", "payroll.p12"),
+        "complete with easy-rsa's answer",
+    );
+    assert!(
+        done.stderr.contains("“Easy Test CA”")
+            && done
+                .stderr
+                .contains("ask your CA for the intermediate certificate"),
+        "{}",
+        done.stderr
+    );
+    verifies_to(
+        dir,
+        "payroll.p12",
+        done.stdout.trim(),
+        &p("easy-pki/ca.crt"),
+    );
+
+    // GnuTLS certtool: a server template is refused, a client one completes.
+    std::fs::write(
+        dir.join("gnutls-ca.tmpl"),
+        "cn = \"GnuTLS Test CA\"\nca\ncert_signing_key\ncrl_signing_key\nexpiration_days = 30\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("server.tmpl"),
+        "tls_www_server\nsigning_key\nexpiration_days = 20\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("client.tmpl"),
+        "tls_www_client\nsigning_key\nexpiration_days = 20\nhonor_crq_extensions\n",
+    )
+    .unwrap();
+    let certtool = |args: &[&str], what: &str| ok(tool("certtool", args), what);
+    certtool(
+        &[
+            "--generate-privkey",
+            "--key-type",
+            "ecdsa",
+            "--outfile",
+            &p("gnutls-ca.key"),
+        ],
+        "certtool key",
+    );
+    certtool(
+        &[
+            "--generate-self-signed",
+            "--load-privkey",
+            &p("gnutls-ca.key"),
+            "--template",
+            &p("gnutls-ca.tmpl"),
+            "--outfile",
+            &p("gnutls-ca.crt"),
+        ],
+        "certtool CA",
+    );
+    for template in ["server", "client"] {
+        certtool(
+            &[
+                "--generate-certificate",
+                "--load-request",
+                &p("reports.csr"),
+                "--load-ca-certificate",
+                &p("gnutls-ca.crt"),
+                "--load-ca-privkey",
+                &p("gnutls-ca.key"),
+                "--template",
+                &p(&format!("{template}.tmpl")),
+                "--outfile",
+                &p(&format!("reports-{template}.crt")),
+            ],
+            "certtool signs",
+        );
+    }
+    let server = complete("Reports", "reports-server.crt", "reports.p12");
+    assert_eq!(server.code, 2, "{}", server.stderr);
+    assert!(
+        server.stderr.contains("template for servers"),
+        "{}",
+        server.stderr
+    );
+    assert!(!dir.join("reports.p12").exists());
+    let answer = std::fs::read_to_string(dir.join("reports-client.crt")).unwrap()
+        + &std::fs::read_to_string(dir.join("gnutls-ca.crt")).unwrap();
+    std::fs::write(dir.join("reports-answer.pem"), answer).unwrap();
+    let done = ok(
+        complete("Reports", "reports-answer.pem", "reports.p12"),
+        "complete with certtool's answer",
+    );
+    assert!(done.stderr.contains("GnuTLS Test CA"), "{}", done.stderr);
+    verifies_to(dir, "reports.p12", done.stdout.trim(), &p("gnutls-ca.crt"));
+
+    let listed = ok(run(&bus, dir, &["list"]), "list");
+    assert!(
+        !listed.stdout.contains("REQUESTS WAITING"),
+        "{}",
+        listed.stdout
+    );
+    assert!(!bus.accounts().iter().any(|a| a.starts_with("Request: ")));
+}
+
+/// The .p12's certificate verifies to `root` with the chain it carries.
+fn verifies_to(dir: &Path, p12: &str, password: &str, root: &str) {
+    let p12 = dir.join(p12).display().to_string();
+    let pass = format!("pass:{password}");
+    let (leaf, chain) = (dir.join("v-leaf.pem"), dir.join("v-chain.pem"));
+    for (flag, out) in [("-clcerts", &leaf), ("-cacerts", &chain)] {
+        ok(
+            tool(
+                "openssl",
+                &[
+                    "pkcs12",
+                    "-in",
+                    &p12,
+                    "-nokeys",
+                    flag,
+                    "-passin",
+                    &pass,
+                    "-out",
+                    out.to_str().unwrap(),
+                ],
+            ),
+            "openssl pkcs12",
+        );
+    }
+    let mut args = vec!["verify", "-purpose", "sslclient", "-CAfile", root];
+    let chain = chain.display().to_string();
+    if std::fs::read_to_string(&chain)
+        .unwrap()
+        .contains("BEGIN CERTIFICATE")
+    {
+        args.extend(["-untrusted", &chain]);
+    }
+    let leaf = leaf.display().to_string();
+    args.push(&leaf);
+    ok(tool("openssl", &args), "openssl verify");
+}
+
 #[test]
 fn a_cancelled_request_leaves_nothing_behind() {
-    if common::skip_on_windows("uses the Secret Service helper's Linux listing") {
-        return;
-    }
     let bus = Bus::start("requested-cancel", Keyring::Unlocked);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
@@ -423,4 +677,101 @@ fn a_cancelled_request_leaves_nothing_behind() {
         assert!(r.stderr.contains(expect), "{args:?}: {}", r.stderr);
     }
     assert!(!dir.join("y.csr").exists() && !dir.join("z.p12").exists());
+}
+
+/// keytool lists one private-key entry with the whole chain; Python's
+/// `cryptography` loads the key, its certificate and the rest of the chain.
+fn opens_with_its_chain_in_keytool_and_python(p12: &Path, password: &str, chain: usize) {
+    let listed = ok(
+        tool(
+            "keytool",
+            &[
+                "-list",
+                "-v",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                p12.to_str().unwrap(),
+                "-storepass",
+                password,
+            ],
+        ),
+        "keytool",
+    );
+    for words in [
+        "Entry type: PrivateKeyEntry".to_string(),
+        format!("Certificate chain length: {chain}"),
+        "Your keystore contains 1 entry".to_string(),
+    ] {
+        assert!(listed.stdout.contains(&words), "{words}: {}", listed.stdout);
+    }
+    let script = r#"
+import sys
+from cryptography.hazmat.primitives.serialization import pkcs12, Encoding, PublicFormat
+key, cert, extra = pkcs12.load_key_and_certificates(open(sys.argv[1], "rb").read(), sys.argv[2].encode())
+spki = lambda k: k.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+assert spki(key.public_key()) == spki(cert.public_key())
+print(len(extra))
+"#;
+    let loaded = ok(
+        tool("python3", &["-c", script, p12.to_str().unwrap(), password]),
+        "python cryptography",
+    );
+    assert_eq!(loaded.stdout.trim(), (chain - 1).to_string());
+}
+
+/// nginx on 127.0.0.1 trusting only the CA's root takes the certificate
+/// (the intermediate comes from the .p12) through curl and `authcert test`.
+fn an_nginx_trusting_only_the_root_accepts_it(bus: &Bus, dir: &Path, root: &str, password: &str) {
+    let pki = servers::Pki::new(&dir.join("server-pki"));
+    let nginx = servers::nginx(&pki, &dir.join("nginx"), Some(Path::new(root)), "");
+    let url = format!("https://localhost:{}/", nginx.port);
+    let p12 = dir.join("billing.p12");
+    let curl = ok(
+        tool(
+            "curl",
+            &[
+                "-sS",
+                "--noproxy",
+                "*",
+                "--cacert",
+                pki.ca.to_str().unwrap(),
+                "--cert-type",
+                "P12",
+                "--cert",
+                &format!("{}:{}", p12.display(), password.replace(':', "\\:")),
+                &url,
+            ],
+        ),
+        "curl",
+    );
+    assert_eq!(
+        curl.stdout.trim(),
+        "hello CN=Billing API",
+        "{}",
+        curl.stderr
+    );
+    let mut cmd = authcert_cmd(
+        dir,
+        &[
+            "test",
+            &url,
+            "--p12",
+            p12.to_str().unwrap(),
+            "--password-stdin",
+            "--json",
+        ],
+    );
+    cmd.env("AUTHCERT_DATA_DIR", dir.join("data"))
+        .envs(bus.env())
+        .env("SSL_CERT_FILE", &pki.ca)
+        .env("NO_PROXY", "*")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy");
+    let tested = with_stdin(&mut cmd, password);
+    let verdict: serde_json::Value = serde_json::from_str(&tested.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {} / {}", tested.stdout, tested.stderr));
+    assert_eq!(verdict["verdict"], "accepted", "{verdict:#}");
+    assert_eq!(verdict["http_status"], 200, "{verdict:#}");
+    assert_eq!(tested.code, 0);
 }

@@ -443,8 +443,10 @@ fn the_authoritys_key_is_nowhere_but_in_the_keychain() {
 
 /// The command line alone — what scripts/windows.sh runs against
 /// authcert.exe under Wine too: an authority created, a certificate signed,
-/// revoked, a list exported, a backup made, the authority removed and
-/// restored, a second backup; afterwards the authority's key, every
+/// revoked, a list exported, a backup made, a request made and completed
+/// with a CA's answer, the authority removed and restored, a second
+/// backup; afterwards the authority's key, the requested certificate's
+/// key (which waited in the keychain), every
 /// certificate's key and every password are found nowhere outside the
 /// keychain (under Wine, the Credential Manager in the prefix's registry):
 /// not in the data folder, the working folder, HOME or TMPDIR, nor (under
@@ -505,6 +507,74 @@ fn on_the_command_line_secrets_stay_in_the_keychain() {
     assert!(authority_key.len() > 1500, "RSA 3072");
     keys.push(authority_key);
     passwords.push(backup_password.clone());
+    // A request waits (its key in the keychain), a CA signs it, and the
+    // answer completes it.
+    let ca = root.join("ca");
+    std::fs::create_dir_all(&ca).unwrap();
+    let at = |name: &str| ca.join(name).display().to_string();
+    let openssl = |args: &[&str]| {
+        let r = common::tool("openssl", args);
+        assert_eq!(r.code, 0, "openssl {}: {}", args[0], r.stderr);
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        &at("ca.key"),
+        "-out",
+        &at("ca.crt"),
+        "-subj",
+        "/CN=Scan CA",
+        "-days",
+        "2",
+    ]);
+    cli(
+        &[
+            "request",
+            "--nickname",
+            "Waiting",
+            "--out",
+            &at("waiting.csr"),
+        ],
+        None,
+    );
+    assert!(bus
+        .accounts()
+        .iter()
+        .any(|a| a.starts_with("Request: Waiting (")));
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &at("waiting.csr"),
+        "-CA",
+        &at("ca.crt"),
+        "-CAkey",
+        &at("ca.key"),
+        "-copy_extensions",
+        "copyall",
+        "-days",
+        "2",
+        "-out",
+        &at("answer.pem"),
+    ]);
+    let password = cli(
+        &[
+            "complete",
+            "Waiting",
+            &at("answer.pem"),
+            "--out",
+            "waiting.p12",
+        ],
+        None,
+    );
+    keys.push(key_der(&work.join("waiting.p12"), &password));
+    passwords.push(password);
     cli(&["authority", "remove", "--yes"], None);
     cli(
         &["authority", "restore", "backup.p12", "--password-stdin"],
