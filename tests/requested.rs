@@ -170,7 +170,15 @@ fn a_request_signed_by_an_openssl_ca_completes_into_a_p12_with_its_chain() {
         "{}",
         checked.stdout
     );
-    // Waiting: listed, its key in the keychain, in no file.
+    // Waiting: listed, its key in the keychain, in no file. The JSON list
+    // stays an array of certificates and says the request beside it.
+    let json = ok(run(&bus, dir, &["list", "--json"]), "list --json");
+    assert_eq!(json.stdout.trim(), "[]");
+    assert!(
+        json.stderr.contains("1 request(s) wait for a CA's answer"),
+        "{}",
+        json.stderr
+    );
     let listed = ok(run(&bus, dir, &["list"]), "list");
     assert!(
         listed.stdout.contains("REQUESTS WAITING FOR A CA'S ANSWER"),

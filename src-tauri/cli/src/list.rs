@@ -163,6 +163,15 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
             return EXIT_FAILURE;
         }
     }
+    // --json stays one array of certificates (what scripts read); the
+    // requests are said beside it.
+    if o.flag("--json") && !listing.waiting.is_empty() {
+        let _ = writeln!(
+            stderr,
+            "authcert: {} request(s) wait for a CA's answer, not in this JSON; `authcert list` shows them.",
+            listing.waiting.len()
+        );
+    }
     if let Some(problem) = &listing.waiting_problem {
         let _ = writeln!(stderr, "authcert: warning: {problem}");
     }

@@ -107,19 +107,17 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
     };
     // The request is public: written like any file AuthCert saves, never
     // over another.
-    if let Err(e) = save::write_new(&out, w.request.as_bytes(), |_| Ok::<(), String>(())) {
-        let _ = waiting::remove(store, &Keychains::System, &w.nickname);
-        let why = match e {
-            save::WriteNewError::Save(s) => s.to_string(),
-            save::WriteNewError::Verify(v) => v,
-        };
-        let _ = writeln!(
-            stderr,
-            "authcert: --out: the request was not saved ({why}); nothing waits."
-        );
-        return EXIT_FAILURE;
-    }
-    let shown = authcert_core::platform::files::canonical(&out);
+    let shown = match waiting::save_request(&w, &out) {
+        Ok(shown) => shown,
+        Err(why) => {
+            let _ = waiting::remove(store, &Keychains::System, &w.nickname);
+            let _ = writeln!(
+                stderr,
+                "authcert: --out: the request was not saved ({why}); nothing waits."
+            );
+            return EXIT_FAILURE;
+        }
+    };
     let _ = writeln!(
         stderr,
         "Saved the request {}\nIts key waits in the {} (service \"{}\", account \"{}\"); the request alone is of no use to anyone else.\n\nSend it to your certificate authority:",

@@ -114,6 +114,9 @@ pub struct Saved {
     pub keychain_account: Option<String>,
     /// A damaged list found (and kept aside) while recording it.
     pub list_notice: Option<String>,
+    /// Why the request this certificate completed is still listed as
+    /// waiting (OnSave::FinishRequest only).
+    pub request_notice: Option<String>,
     /// How the saved file is protected (for the "How to use it" texts, which
     /// must not have to ask the certificate again: a discard may follow the
     /// save at once).
@@ -156,10 +159,20 @@ impl Work {
     }
 }
 
+/// What saving an adopted certificate does besides saving it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnSave {
+    /// Nothing more: the caller ends the request it came from.
+    KeepRequest,
+    /// Takes the request it completed off and deletes its waiting key.
+    FinishRequest,
+}
+
 struct ReadyCert {
     /// Shared with a running operation; the secrets are wiped when the
     /// last holder lets go.
     issued: Arc<Issued>,
+    on_save: OnSave,
     keychain_account: Option<String>,
     /// The PEM copy saved so far (removed again if this one is discarded).
     pem: Option<PathBuf>,
@@ -170,6 +183,7 @@ struct ReadyCert {
 /// What a slow operation takes from the waiting certificate.
 struct Begun {
     issued: Arc<Issued>,
+    on_save: OnSave,
     keychain_account: Option<String>,
     pem: Option<PathBuf>,
 }
@@ -265,6 +279,15 @@ impl Pending {
     /// The form's refusals under today's rules (none: it can be generated).
     pub fn validate(&self, raw: &RawRequest, clock: &Clock) -> Result<Vec<FieldError>, LifeError> {
         let (taken, _) = self.taken_nicknames()?;
+        if crate::requested::waiting::wants_request(raw) {
+            // A request to another CA: its rules (no end date).
+            return Ok(
+                match crate::requested::ToCa::parse(raw, taken.iter().map(String::as_str)) {
+                    Ok(_) => Vec::new(),
+                    Err(invalid) => invalid.errors,
+                },
+            );
+        }
         match self.parse(raw, clock, &taken) {
             Ok(request) => self
                 .authority_refusals(&request, clock)
@@ -361,10 +384,15 @@ impl Pending {
     /// Takes a certificate made elsewhere in the core — a CA's answer
     /// joined with its waiting key (`requested`) — into the same one-time
     /// life: the password shown once, kept or not, the file saved, listed.
-    pub fn adopt(&self, issued: Issued) -> Result<Made, LifeError> {
+    ///
+    /// With [`OnSave::FinishRequest`] (the window: the password has been
+    /// shown and confirmed before the download) saving it also takes the
+    /// request off and deletes its waiting key; the command line does that
+    /// itself once the password is handed over.
+    pub fn adopt(&self, issued: Issued, on_save: OnSave) -> Result<Made, LifeError> {
         let (_, list_notice) = self.taken_nicknames()?;
         let ((), id) = self.start(|| Ok(()))?;
-        self.finish_make(id, issued, list_notice)
+        self.finish_make_then(id, issued, list_notice, on_save)
     }
 
     /// Starts a generation: refused while another runs or a certificate
@@ -403,6 +431,16 @@ impl Pending {
         issued: Issued,
         list_notice: Option<String>,
     ) -> Result<Made, LifeError> {
+        self.finish_make_then(id, issued, list_notice, OnSave::KeepRequest)
+    }
+
+    fn finish_make_then(
+        &self,
+        id: u64,
+        issued: Issued,
+        list_notice: Option<String>,
+        on_save: OnSave,
+    ) -> Result<Made, LifeError> {
         let made = Made {
             password: Zeroizing::new(issued.password.expose().to_string()),
             facts: issued.facts.clone(),
@@ -425,6 +463,7 @@ impl Pending {
             }
             *state = State::Ready(ReadyCert {
                 issued: Arc::new(issued),
+                on_save,
                 keychain_account: None,
                 pem: None,
                 confirmed: false,
@@ -451,6 +490,7 @@ impl Pending {
         ready.busy = Some(work);
         Ok(Begun {
             issued: ready.issued.clone(),
+            on_save: ready.on_save,
             keychain_account: ready.keychain_account.clone(),
             pem: ready.pem.clone(),
         })
@@ -537,6 +577,7 @@ impl Pending {
     pub fn save(&self, path: &Path) -> Result<Saved, LifeError> {
         let Begun {
             issued,
+            on_save,
             keychain_account,
             pem,
         } = self.begin(Work::Saving)?;
@@ -568,6 +609,20 @@ impl Pending {
                 return Err(e.into());
             }
         };
+        let request_notice = match on_save {
+            OnSave::KeepRequest => None,
+            // Saved and listed: the request is done, whatever this answers.
+            OnSave::FinishRequest => {
+                crate::requested::waiting::remove(store, &self.keychains, &issued.facts.nickname)
+                    .err()
+                    .map(|e| {
+                        format!(
+                    "The request “{}” is still listed as waiting: {e} Cancel it from the list.",
+                    issued.facts.nickname
+                )
+                    })
+            }
+        };
         let saved = Saved {
             path: shown,
             pem,
@@ -577,6 +632,7 @@ impl Pending {
                 damaged,
             }
             .notice(),
+            request_notice,
             encryption: issued.facts.encryption,
         };
         {
@@ -812,4 +868,4 @@ impl<F: FnOnce(&mut State)> Drop for Guard<'_, F> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -148,8 +148,8 @@ impl View {
             crl_file,
             signers: signers(found),
             signer_hint: match found {
-                Some(a) => format!("Signed by “{}”: servers that trust it accept this certificate, and its replacements, with no change. Self-signed: every service that checks it must be given this certificate.", a.name),
-                None => "Self-signed: every service that checks it must be given this certificate, and every replacement again. To have servers trust your certificates once, create an issuing authority first (Issuing authority, on the list).".to_string(),
+                Some(a) => format!("Signed by “{}”: servers that trust it accept this certificate, and its replacements, with no change. Self-signed: every service that checks it must be given this certificate. {CA_HINT}", a.name),
+                None => format!("Self-signed: every service that checks it must be given this certificate, and every replacement again. To have servers trust your certificates once, create an issuing authority first (Issuing authority, on the list). {CA_HINT}"),
             },
         }
     }
@@ -166,14 +166,23 @@ impl View {
     }
 }
 
+/// What choosing another CA means, said beside the choice.
+const CA_HINT: &str = "A certificate authority (company or commercial): when your company's CA or a commercial one must sign it, AuthCert makes a request file for it, the key waits in the keychain, and the CA's answer completes it; the CA decides the end date.";
+
 fn signers(found: Option<&Authority>) -> Vec<SignerOption> {
     let own = SignerOption {
         token: SignerKind::SelfSigned.token(),
         label: SignerKind::SelfSigned.label().to_string(),
         recommended: found.is_none(),
     };
+    // Another CA signs a request file; the form then makes the request.
+    let ca = SignerOption {
+        token: SignerKind::Ca.token(),
+        label: SignerKind::Ca.label().to_string(),
+        recommended: false,
+    };
     match found {
-        None => vec![own],
+        None => vec![own, ca],
         Some(a) => vec![
             SignerOption {
                 token: SignerKind::Authority.token(),
@@ -181,6 +190,7 @@ fn signers(found: Option<&Authority>) -> Vec<SignerOption> {
                 recommended: true,
             },
             own,
+            ca,
         ],
     }
 }

@@ -132,28 +132,37 @@ impl Choice for KeyType {
 }
 
 /// Who signs the certificate: its own key (self-signed: every service that
-/// checks it must be given it) or the issuing authority on this computer
-/// (the service trusts the authority once).
+/// checks it must be given it), the issuing authority on this computer
+/// (the service trusts the authority once), or a certificate authority
+/// elsewhere (a company's or a commercial one), which signs a request file
+/// (`requested`): then AuthCert makes a request, not a certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SignerKind {
     #[default]
     SelfSigned,
     Authority,
+    Ca,
 }
 
 impl Choice for SignerKind {
     const FIELD: Field = Field::SignedBy;
-    const ALL: &'static [Self] = &[SignerKind::SelfSigned, SignerKind::Authority];
+    const ALL: &'static [Self] = &[
+        SignerKind::SelfSigned,
+        SignerKind::Authority,
+        SignerKind::Ca,
+    ];
     fn token(self) -> &'static str {
         match self {
             SignerKind::SelfSigned => "self-signed",
             SignerKind::Authority => "authority",
+            SignerKind::Ca => "ca",
         }
     }
     fn label(self) -> &'static str {
         match self {
             SignerKind::SelfSigned => "Itself (self-signed)",
             SignerKind::Authority => "The issuing authority",
+            SignerKind::Ca => "A certificate authority (request file)",
         }
     }
 }

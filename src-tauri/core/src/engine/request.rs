@@ -97,6 +97,18 @@ impl Request {
             opt_choice_or_none::<SignatureHash>(&raw.signature_hash),
         );
         let signer = keep(&mut errors, opt_choice::<SignerKind>(&raw.signed_by));
+        // Another CA signs a request file; a certificate is made only from
+        // its answer (`requested`).
+        let signer = match signer {
+            Some(SignerKind::Ca) => keep(
+                &mut errors,
+                Err(FieldError::new(
+                    Field::SignedBy,
+                    "a certificate authority elsewhere signs a request file, not a certificate made here: make the request (authcert request), then complete it with the CA's answer.",
+                )),
+            ),
+            other => other,
+        };
 
         let end_date = match (end_date, token_end) {
             (Some(end), Some(token)) => keep(&mut errors, check_end_date(end, today, token)),

@@ -11,28 +11,28 @@ fn mock_keychains() -> (Keychains, Arc<CredentialStore>) {
     (Keychains::Fixed(store.clone()), store)
 }
 
-struct World {
+pub(crate) struct World {
     dir: tempfile::TempDir,
-    keychains: Keychains,
+    pub(crate) keychains: Keychains,
 }
 
 impl World {
-    fn new() -> World {
+    pub(crate) fn new() -> World {
         World {
             dir: tempfile::tempdir().unwrap(),
             keychains: mock_keychains().0,
         }
     }
 
-    fn store(&self) -> Store {
+    pub(crate) fn store(&self) -> Store {
         Store::at(self.dir.path().join("data"))
     }
 
-    fn pending(&self) -> Pending {
+    pub(crate) fn pending(&self) -> Pending {
         Pending::new(Ok(self.store()), self.keychains.clone(), Spares::new())
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
@@ -419,4 +419,111 @@ fn without_the_authoritys_key_nothing_is_made() {
     assert!(!p.has_pending());
     // A self-signed one still works.
     make(&p, "Own");
+}
+
+/// Requests to another CA as the window completes them.
+pub(crate) mod requested {
+    use super::*;
+    use crate::engine::Field;
+    use crate::requested::waiting::{self, RequestError};
+
+    /// A CA's answer to `request`: the certificate it signs, then the CA's.
+    pub(crate) fn answer(request: &str) -> String {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Acme Issuing CA");
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca = params.self_signed(&key).unwrap();
+        let issuer = rcgen::Issuer::new(params, key);
+        let csr = rcgen::CertificateSigningRequestParams::from_pem(request).unwrap();
+        let leaf = csr.signed_by(&issuer).unwrap();
+        leaf.pem() + &ca.pem()
+    }
+
+    /// A request waiting in `w`'s list, made as the form makes it.
+    pub(crate) fn waiting_request(w: &World, nickname: &str) -> waiting::Waiting {
+        let mut form = raw(nickname);
+        form.signed_by = Some("ca".into());
+        waiting::create(&w.store(), &w.keychains, &form, &Clock::system()).unwrap()
+    }
+
+    fn complete(w: &World, p: &Pending, nickname: &str, answer: &str, on_save: OnSave) {
+        let done = waiting::complete(
+            &w.store(),
+            &w.keychains,
+            nickname,
+            answer.as_bytes(),
+            &Clock::system(),
+        )
+        .unwrap();
+        p.adopt(done.issued, on_save).unwrap();
+    }
+
+    #[test]
+    fn completed_in_the_window_saving_ends_the_request_and_a_discard_keeps_it() {
+        let w = World::new();
+        let p = w.pending();
+        let request = waiting_request(&w, "Billing API");
+        let signed = answer(&request.request);
+        // Discarded on the one-time screen: the request and its key wait.
+        complete(&w, &p, "Billing API", &signed, OnSave::FinishRequest);
+        p.discard();
+        assert_eq!(waiting::list(&w.store()).unwrap().len(), 1);
+        // Saved: listed as requested from the CA, the request ended.
+        complete(&w, &p, "Billing API", &signed, OnSave::FinishRequest);
+        p.confirm_saved(true).unwrap();
+        let saved = p.save(&w.path("billing.p12")).unwrap();
+        assert_eq!(saved.request_notice, None);
+        assert!(waiting::list(&w.store()).unwrap().is_empty());
+        assert!(matches!(
+            w.keychains
+                .open()
+                .unwrap()
+                .read_secret(&request.keychain_account),
+            Err(crate::keychain::KeychainError::NotFound)
+        ));
+        let listed = w.store().load().unwrap().records;
+        assert_eq!(listed[0].requested_from.as_deref(), Some("Acme Issuing CA"));
+        // The command line's way: the request stays until it says so.
+        let ledger = waiting_request(&w, "Ledger");
+        complete(
+            &w,
+            &p,
+            "Ledger",
+            &answer(&ledger.request),
+            OnSave::KeepRequest,
+        );
+        p.confirm_saved(true).unwrap();
+        p.save(&w.path("ledger.p12")).unwrap();
+        assert_eq!(waiting::list(&w.store()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_forms_request_choice_asks_no_end_date_and_makes_no_certificate() {
+        let w = World::new();
+        let p = w.pending();
+        let mut form = raw("Billing API");
+        form.signed_by = Some("ca".into());
+        form.end_date = String::new();
+        assert_eq!(p.validate(&form, &Clock::system()).unwrap(), []);
+        form.nickname = "a/b".into();
+        let errors = p.validate(&form, &Clock::system()).unwrap();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, Field::Nickname);
+        // A certificate is never made for it here: refused on Signed by.
+        let mut form = raw("Billing API");
+        form.signed_by = Some("ca".into());
+        let e = p.make(&form, &Clock::system()).err().unwrap();
+        assert_eq!(e.field_errors()[0].field, Field::SignedBy, "{e}");
+        assert!(e.to_string().contains("request file"), "{e}");
+        assert!(!p.has_pending());
+        // A waiting request's nickname is taken for certificates too.
+        waiting_request(&w, "Billing API");
+        let e = p.make(&raw("billing api"), &Clock::system()).err().unwrap();
+        assert_eq!(e.field_errors()[0].field, Field::Nickname, "{e}");
+        let e = waiting::create(&w.store(), &w.keychains, &form, &Clock::system()).unwrap_err();
+        assert!(matches!(e, RequestError::Invalid(_)), "{e}");
+    }
 }

@@ -113,7 +113,7 @@ pub fn complete(
         .map_err(GenerateError::Request)?;
     let pending = Pending::new(Ok(store.clone()), keychains.clone(), Spares::new());
     let made = pending
-        .adopt(completed.issued)
+        .adopt(completed.issued, super::OnSave::KeepRequest)
         .map_err(GenerateError::Make)?;
     let generated = keep_and_save(pending, made, files)?;
     Ok(CompletedAndSaved {

@@ -6,6 +6,8 @@ use serde::Serialize;
 use crate::authority::{authority_reminder, Authority};
 use crate::clock::{local_day, Clock};
 use crate::ids::Fingerprint;
+use crate::requested::waiting::REMIND_AFTER_DAYS;
+use crate::requested::Waiting;
 use crate::store::{Record, Status};
 
 /// The reminder's words, or None when nothing is due: the banner, the
@@ -44,9 +46,10 @@ pub fn reminder_text(expiring: usize, expired: usize, days: u32) -> Option<Strin
 
 /// Who signed a listed certificate, for a column of Home.
 fn signer_short(r: &Record) -> String {
-    match (&r.signed_by, &r.added) {
-        (Some(s), _) => s.name.clone(),
-        (None, Some(a)) if !a.self_signed => a.issuer.clone(),
+    match (&r.signed_by, &r.added, &r.requested_from) {
+        (Some(s), _, _) => s.name.clone(),
+        (None, _, Some(ca)) => ca.clone(),
+        (None, Some(a), None) if !a.self_signed => a.issuer.clone(),
         _ => "Self-signed".to_string(),
     }
 }
@@ -146,6 +149,36 @@ impl Home {
     }
 }
 
+/// A request waiting for its CA's answer, as Home lists it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestRow {
+    pub nickname: String,
+    /// "Waiting for the CA's answer (since DATE)", or what to do after
+    /// REMIND_AFTER_DAYS.
+    pub status_text: String,
+    pub overdue: bool,
+}
+
+/// The requests' rows and, when some have waited long, the reminder.
+pub fn request_rows(waiting: &[Waiting], clock: &Clock) -> (Vec<RequestRow>, Option<String>) {
+    let rows: Vec<RequestRow> = waiting
+        .iter()
+        .map(|w| RequestRow {
+            nickname: w.nickname.clone(),
+            status_text: w.status_text(clock),
+            overdue: w.overdue(clock),
+        })
+        .collect();
+    let overdue = rows.iter().filter(|r| r.overdue).count();
+    let reminder = match overdue {
+        0 => None,
+        1 => Some(format!("1 request has waited {REMIND_AFTER_DAYS} days or more for its CA's answer: ask your CA about it, or cancel it and make a new one.")),
+        n => Some(format!("{n} requests have waited {REMIND_AFTER_DAYS} days or more for their CA's answer: ask your CA about them, or cancel them and make new ones.")),
+    };
+    (rows, reminder)
+}
+
 /// Home, and a problem with the list when there is one.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -156,6 +189,12 @@ pub struct HomeView {
     pub problem: Option<String>,
     /// The problem is damage found earlier: the admin may dismiss it.
     pub dismissable: bool,
+    /// Requests waiting for a CA's answer, oldest first.
+    pub requests: Vec<RequestRow>,
+    /// Why the waiting requests could not be read.
+    pub requests_problem: Option<String>,
+    /// Said when a request has waited REMIND_AFTER_DAYS or more.
+    pub request_reminder: Option<String>,
 }
 
 impl HomeView {
@@ -163,12 +202,17 @@ impl HomeView {
     /// or the list was found damaged.
     pub fn notification(&self) -> Option<(&'static str, String)> {
         let damage = self.problem.clone().filter(|_| self.dismissable);
-        let body = [&self.home.reminder, &self.home.authority_reminder, &damage]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let body = [
+            &self.home.reminder,
+            &self.home.authority_reminder,
+            &self.request_reminder,
+            &damage,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
         if body.is_empty() {
             return None;
         }
@@ -176,6 +220,8 @@ impl HomeView {
             "AuthCert: certificates to replace"
         } else if self.home.authority_reminder.is_some() {
             "AuthCert: the issuing authority needs you"
+        } else if self.request_reminder.is_some() {
+            "AuthCert: a request still waits for its CA"
         } else {
             "AuthCert: the list of certificates was damaged"
         };
@@ -186,6 +232,49 @@ impl HomeView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_and_certificates_from_a_ca_on_home() {
+        use crate::life::tests::requested::{answer, waiting_request};
+        use crate::life::tests::World;
+        use crate::life::OnSave;
+        use crate::requested::waiting;
+        let w = World::new();
+        let p = w.pending();
+        let request = waiting_request(&w, "Billing API");
+        let home = crate::overview::home(&w.store(), &Clock::system());
+        assert_eq!(home.requests.len(), 1);
+        assert!(!home.requests[0].overdue && home.request_reminder.is_none());
+        let done = waiting::complete(
+            &w.store(),
+            &w.keychains,
+            "Billing API",
+            answer(&request.request).as_bytes(),
+            &Clock::system(),
+        )
+        .unwrap();
+        p.adopt(done.issued, OnSave::FinishRequest).unwrap();
+        p.confirm_saved(true).unwrap();
+        p.save(&w.path("billing.p12")).unwrap();
+        // Who signed it; its replacement is a new request, named apart.
+        let home = crate::overview::home(&w.store(), &Clock::system());
+        assert!(home.requests.is_empty());
+        assert_eq!(home.home.certificates[0].signed_by, "Acme Issuing CA");
+        let id = home.home.certificates[0].id;
+        let again = crate::overview::replacement(&w.store(), &id, None).unwrap();
+        assert_eq!(
+            (again.signed_by, again.nickname.as_str()),
+            ("ca", "Billing API 2")
+        );
+        // After 14 days of waiting, Home reminds.
+        let mut slow = waiting_request(&w, "Slow");
+        slow.since = Clock::system().now - jiff::SignedDuration::from_hours(24 * 15);
+        let (rows, reminder) = request_rows(&[slow], &Clock::system());
+        assert!(rows[0].overdue);
+        assert!(reminder
+            .unwrap()
+            .starts_with("1 request has waited 14 days"));
+    }
 
     #[test]
     fn reminder_words() {

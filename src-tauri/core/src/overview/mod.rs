@@ -65,17 +65,23 @@ pub fn listing(store: &Store) -> Result<Listing, StoreError> {
 /// Home (empty, saying why), so the window opens.
 pub fn home(store: &Store, clock: &Clock) -> HomeView {
     match listing(store) {
-        Ok(l) => HomeView {
-            dismissable: l.notice.is_some(),
-            problem: l.notice,
-            home: Home::of(
-                l.records,
-                l.authority.as_ref(),
-                l.reminder_days,
-                clock,
-                l.list_path,
-            ),
-        },
+        Ok(l) => {
+            let (requests, request_reminder) = home::request_rows(&l.waiting, clock);
+            HomeView {
+                dismissable: l.notice.is_some(),
+                problem: l.notice,
+                requests,
+                requests_problem: l.waiting_problem,
+                request_reminder,
+                home: Home::of(
+                    l.records,
+                    l.authority.as_ref(),
+                    l.reminder_days,
+                    clock,
+                    l.list_path,
+                ),
+            }
+        }
         Err(e) => {
             // A damaged authority file is said on the authority's screen.
             let authority = authority::load(store).ok().flatten();
@@ -89,6 +95,9 @@ pub fn home(store: &Store, clock: &Clock) -> HomeView {
                 ),
                 problem: Some(e.to_string()),
                 dismissable: false,
+                requests: Vec::new(),
+                requests_problem: None,
+                request_reminder: None,
             }
         }
     }

@@ -17,7 +17,8 @@ pub struct Replacement {
     pub key_type: &'static str,
     pub signature_hash: &'static str,
     pub encryption: &'static str,
-    /// Signed by the same authority when it is still on this computer.
+    /// Signed by the same authority when it is still on this computer; a
+    /// certificate from another CA is replaced by a new request to it.
     pub signed_by: &'static str,
 }
 
@@ -36,14 +37,26 @@ pub fn replacement(
         .iter()
         .find(|r| r.sha256_fingerprint == *id)
         .ok_or(StoreError::NotFound)?;
-    let taken = records.iter().map(|r| r.nickname.as_str()).chain(pending);
+    let requests: Vec<String> = crate::requested::waiting::list(store)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|w| w.nickname)
+        .collect();
+    let taken = records
+        .iter()
+        .map(|r| r.nickname.as_str())
+        .chain(requests.iter().map(String::as_str))
+        .chain(pending);
     Ok(Replacement {
         replaces: old.nickname.clone(),
         nickname: store::replacement_nickname(&old.nickname, taken),
         key_type: old.key_type.token(),
         signature_hash: old.signature_hash.token(),
         encryption: old.encryption.token(),
-        signed_by: if authority.is_some_and(|a| a.signed(old)) {
+        signed_by: if old.requested_from.is_some() {
+            // A new request to the same CA.
+            SignerKind::Ca.token()
+        } else if authority.is_some_and(|a| a.signed(old)) {
             SignerKind::Authority.token()
         } else {
             SignerKind::SelfSigned.token()

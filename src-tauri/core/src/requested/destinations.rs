@@ -17,6 +17,8 @@ pub struct Destination {
     pub words: &'static str,
     /// What to copy; names the request's and the answer's files.
     pub example: String,
+    /// The request's own text is what goes there: its Copy copies that.
+    pub pastes_request: bool,
 }
 
 /// Where the request in `request_file` may go; the answer is to be saved
@@ -28,6 +30,7 @@ pub fn destinations(request_file: &str, answer_file: &str) -> Vec<Destination> {
             title: "A company CA's web page",
             words: "Open your CA's enrollment page (Active Directory Certificate Services: https://YOUR-CA/certsrv, then Request a certificate, advanced certificate request), paste the request's text, choose a template for client authentication, and download the answer with its chain (Base 64, .p7b).",
             example: format!("The text of {request_file}, from -----BEGIN to -----END, as Copy gives it."),
+            pastes_request: true,
         },
         Destination {
             id: "adcs",
@@ -36,6 +39,7 @@ pub fn destinations(request_file: &str, answer_file: &str) -> Vec<Destination> {
             example: format!(
                 "certreq -submit -attrib \"CertificateTemplate:User\" \"{request_file}\" \"{answer_file}\""
             ),
+            pastes_request: false,
         },
         Destination {
             id: "vault",
@@ -44,18 +48,21 @@ pub fn destinations(request_file: &str, answer_file: &str) -> Vec<Destination> {
             example: format!(
                 "vault write -format=json pki/sign/ROLE csr=@\"{request_file}\" > answer.json"
             ),
+            pastes_request: false,
         },
         Destination {
             id: "step",
             title: "smallstep step-ca",
             words: "Sign with a provisioner whose template allows client authentication.",
             example: format!("step ca sign \"{request_file}\" \"{answer_file}\""),
+            pastes_request: false,
         },
         Destination {
             id: "commercial",
             title: "A commercial CA's console or API",
             words: "Where the console asks for a CSR, paste the request's text and choose a client authentication certificate; its API takes the same text in the request's csr field. Download the answer with its intermediate certificates.",
             example: format!("The text of {request_file}, from -----BEGIN to -----END."),
+            pastes_request: true,
         },
         Destination {
             id: "openssl",
@@ -64,6 +71,7 @@ pub fn destinations(request_file: &str, answer_file: &str) -> Vec<Destination> {
             example: format!(
                 "openssl x509 -req -in \"{request_file}\" -CA ca.crt -CAkey ca.key -copy_extensions copyall -days 365 -out \"{answer_file}\""
             ),
+            pastes_request: false,
         },
     ]
 }

@@ -21,7 +21,7 @@ use crate::clock::Clock;
 use crate::engine::certificate::generate_key;
 use crate::engine::{
     pkcs12, Choice, Encryption, Facts, FieldError, InvalidRequest, IssueError, Issued, KeyType,
-    Nickname, Password, RawRequest, SignatureHash, Signing,
+    Nickname, Password, RawRequest, SignatureHash, SignerKind, Signing,
 };
 use crate::ids::hex;
 use crate::keychain::{KeychainError, Keychains};
@@ -101,7 +101,7 @@ pub enum RequestError {
     Keychain(#[from] KeychainError),
     #[error("The waiting key of “{0}” is no longer in the keychain (removed there, or this is another computer). Cancel this request and make a new one.")]
     KeyGone(String),
-    #[error("No request named “{0}” is waiting for a CA's answer; `authcert list` shows the waiting ones.")]
+    #[error("No request named “{0}” is waiting for a CA's answer; Home (and `authcert list`) shows the waiting ones.")]
     NotWaiting(String),
     #[error("The key could not be made: {0}")]
     Issue(#[from] IssueError),
@@ -177,6 +177,14 @@ impl ToCa {
             _ => Err(InvalidRequest { errors }),
         }
     }
+}
+
+/// Whether the form asks for a request to another CA rather than a
+/// certificate made here.
+pub fn wants_request(raw: &RawRequest) -> bool {
+    raw.signed_by
+        .as_deref()
+        .is_some_and(|s| SignerKind::parse(s.trim()) == Ok(SignerKind::Ca))
 }
 
 fn choice<C: Choice>(raw: &Option<String>) -> Result<Option<C>, FieldError> {
@@ -361,6 +369,19 @@ pub fn remove(
         Ok(()) | Err(KeychainError::NotFound) => Ok(removed),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Saves the request's text at `path` as AuthCert saves any file (never
+/// over another, read back); answers the path as the admin will find it,
+/// or why it was not saved.
+pub fn save_request(waiting: &Waiting, path: &std::path::Path) -> Result<PathBuf, String> {
+    crate::save::write_new(path, waiting.request.as_bytes(), |_| Ok::<(), String>(())).map_err(
+        |e| match e {
+            crate::save::WriteNewError::Save(s) => s.to_string(),
+            crate::save::WriteNewError::Verify(v) => v,
+        },
+    )?;
+    Ok(crate::platform::files::canonical(path))
 }
 
 /// The request `nickname`, waiting.
