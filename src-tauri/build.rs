@@ -51,6 +51,14 @@ const COMMANDS: &[(&str, &str)] = &[
     ("issuing", "authority_restore"),
     ("issuing", "authority_remove"),
     ("issuing", "revoke"),
+    ("requesting", "request_make"),
+    ("requesting", "request_view"),
+    ("requesting", "request_copy"),
+    ("requesting", "request_copy_example"),
+    ("requesting", "request_save"),
+    ("requesting", "request_cancel"),
+    ("requesting", "complete_open"),
+    ("requesting", "complete_paste"),
 ];
 
 /// The capability: the page may call its own commands and nothing else.

@@ -351,6 +351,81 @@ fn walk(app: &App, pki: &servers::Pki, audit: &mut Audit, keychain_works: bool) 
         audit.check(app, "authority, refused");
     }
 
+    // A request to another CA: the form's choice, the request's screen,
+    // Home's row, the Complete screen and its refusal, the ready screen's
+    // notices, the cancel question; without a keychain, the refusal.
+    app.js_async("const done = arguments[0]; window.authcert.home.open().then(() => done(true));");
+    app.wait_screen("screen-home");
+    app.click("#create");
+    app.wait_screen("screen-form");
+    app.type_into("#nickname", "Audit request");
+    app.js("const s = document.getElementById('signed-by'); s.value = 'ca'; s.dispatchEvent(new Event('change')); return true;");
+    app.wait(
+        "the request's note",
+        "return !document.getElementById('ca-note').hidden",
+    );
+    audit.check(app, "form, request to a CA");
+    app.type_into("#nickname", ENTER);
+    if keychain_works {
+        app.wait_screen("screen-request");
+        app.js("document.querySelectorAll('#request-destinations details').forEach((d) => { d.open = true; }); return true;");
+        audit.check(app, "request");
+        app.answer_dialog(files.join("audit.csr").to_str().unwrap());
+        app.click("#request-save");
+        wait_text(app, "request-status-line");
+        let signed = Command::new("bash")
+            .args(["-euo", "pipefail", "-c"])
+            .arg(
+                "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=Audit CA' \
+                   -addext basicConstraints=critical,CA:TRUE -days 30 -keyout ca.key -out ca.crt 2>/dev/null
+                 openssl x509 -req -in audit.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+                   -copy_extensions copyall -days 20 -out audit.crt 2>/dev/null",
+            )
+            .current_dir(&files)
+            .output()
+            .unwrap();
+        assert!(signed.status.success(), "{signed:?}");
+        app.click("#request-back");
+        app.wait(
+            "the waiting request",
+            "return !document.getElementById('requests-box').hidden",
+        );
+        audit.check(app, "home, a request waiting");
+        app.click("#requests li button.danger");
+        wait_open(app, "cancel-request-dialog");
+        audit.check(app, "cancel request question");
+        app.click("#cancel-request-keep");
+        app.click("#requests li button.primary");
+        app.wait_screen("screen-complete");
+        audit.check(app, "complete");
+        app.js("document.getElementById('complete-answer').value = 'garbage'; return true;");
+        app.click("#complete-paste");
+        wait_text(app, "complete-answer-error");
+        audit.check(app, "complete, refused answer");
+        // The certificate alone: the one-time screen says what is missing.
+        app.js_async_with(
+            "const [text, done] = arguments; document.getElementById('complete-answer').value = text; document.getElementById('complete-paste').click(); done(true);",
+            json!([std::fs::read_to_string(files.join("audit.crt")).unwrap()]),
+        );
+        app.wait_screen("screen-ready");
+        wait_text(app, "ready-notices");
+        audit.check(app, "ready, a CA's answer");
+        app.click("#close-ready");
+        wait_open(app, "leave-dialog");
+        app.click("#leave-discard");
+        app.wait_screen("screen-home");
+        app.click("#requests li button.danger");
+        wait_open(app, "cancel-request-dialog");
+        app.click("#cancel-request-confirm");
+        app.wait(
+            "no request waits",
+            "return document.getElementById('requests-box').hidden",
+        );
+    } else {
+        wait_text(app, "form-error");
+        audit.check(app, "form, request refused without a keychain");
+    }
+
     // A damaged list.
     let list = app
         .dir

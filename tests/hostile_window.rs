@@ -241,6 +241,52 @@ fn every_command_refuses_hostile_calls() {
                 "password",
             ],
         ),
+        // Requests to another CA: none waits, so every call is refused
+        // (a nickname that is text is looked for and not found, before
+        // any dialog opens).
+        (
+            "request_make",
+            &[(
+                "form",
+                json!({"nickname": "Hostile request", "signedBy": "ca"}),
+            )],
+            &["Form", "form", "Nickname"],
+        ),
+        (
+            "request_view",
+            &[("nickname", json!("Nobody"))],
+            &["Request", "No request named", "nickname"],
+        ),
+        (
+            "request_copy",
+            &[("nickname", json!("Nobody"))],
+            &["Request", "No request named", "nickname"],
+        ),
+        (
+            "request_save",
+            &[("nickname", json!("Nobody"))],
+            &["Request", "No request named", "nickname"],
+        ),
+        (
+            "request_cancel",
+            &[("nickname", json!("Nobody"))],
+            &["Request", "No request named", "nickname"],
+        ),
+        (
+            "request_copy_example",
+            &[("nickname", json!("Nobody")), ("id", json!("vault"))],
+            &["Request", "No request named", "Example", "nickname"],
+        ),
+        (
+            "complete_open",
+            &[("nickname", json!("Nobody"))],
+            &["Request", "No request named", "nickname"],
+        ),
+        (
+            "complete_paste",
+            &[("nickname", json!("Nobody")), ("answer", json!("x"))],
+            &["Request", "No request named", "Answer", "nickname"],
+        ),
     ];
     for (command, args, names) in with_args {
         let calls: Vec<Value> = hostile_args(args)

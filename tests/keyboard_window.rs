@@ -342,3 +342,135 @@ fn add_existing_by_keyboard() {
         "the chosen entry shows the focus: {seen}"
     );
 }
+
+#[test]
+fn a_request_to_a_ca_by_keyboard() {
+    let bus = secret_service::Bus::start("keyboard-request", secret_service::Keyring::Unlocked);
+    let app = keyboard_app("keyboard-request", &bus);
+    let dir = app.dir.join("files");
+    std::fs::create_dir_all(&dir).unwrap();
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'home-title'",
+    );
+    tab_through(
+        &app,
+        &["#open-authority", "#open-settings", "#create"],
+        false,
+    );
+    app.press(ENTER, false);
+    app.wait_screen("screen-form");
+    focus_is(&app, "#nickname");
+    app.type_into("#nickname", "Keyboard request");
+    tab_through(&app, &["#end-date", "#token-end", "#signed-by"], false);
+    // The arrow keys choose in the list: self-signed, then another CA.
+    app.press(DOWN, false);
+    app.wait(
+        "the request's note",
+        "return document.getElementById('signed-by').value === 'ca' && !document.getElementById('ca-note').hidden",
+    );
+    // The dates are gone from the order.
+    tab_through(&app, &["#nickname"], true);
+    tab_through(
+        &app,
+        &["#signed-by", "#encryption", "#hash", "summary", "#generate"],
+        false,
+    );
+    app.press(ENTER, false);
+    app.wait_screen("screen-request");
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'request-title'",
+    );
+    let csr = dir.join("keyboard.csr");
+    app.answer_dialog(csr.to_str().unwrap());
+    tab_through(&app, &["#request-copy", "#request-save"], false);
+    app.press(ENTER, false);
+    app.wait(
+        "saved",
+        "return document.getElementById('request-status-line').textContent.startsWith('Saved')",
+    );
+    assert!(csr.is_file());
+    let signed = std::process::Command::new("bash")
+        .args(["-euo", "pipefail", "-c"])
+        .arg(
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=Keyboard CA' \
+               -addext basicConstraints=critical,CA:TRUE -days 30 -keyout ca.key -out ca.crt 2>/dev/null
+             openssl x509 -req -in keyboard.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+               -copy_extensions copyall -days 20 -out keyboard.crt 2>/dev/null
+             cat keyboard.crt ca.crt > answer.pem",
+        )
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(signed.status.success(), "{signed:?}");
+
+    // Complete: the answer opened with Enter; the one-time screen.
+    tab_through(&app, &["#request-complete"], false);
+    app.press(ENTER, false);
+    app.wait_screen("screen-complete");
+    app.wait(
+        "the heading",
+        "return document.activeElement.id === 'complete-title'",
+    );
+    tab_through(
+        &app,
+        &["#complete-open", "#complete-answer", "#complete-paste"],
+        false,
+    );
+    // An empty paste is refused next to its box, which takes the focus.
+    app.press(ENTER, false);
+    focus_is(&app, "#complete-answer");
+    app.answer_dialog(dir.join("answer.pem").to_str().unwrap());
+    tab_through(&app, &["#complete-open"], true);
+    app.press(ENTER, false);
+    app.wait_screen("screen-ready");
+    focus_is(&app, "#copy");
+    // Escape asks; Stay keeps it.
+    app.press(ESCAPE, false);
+    app.wait(
+        "the question",
+        "return document.getElementById('leave-dialog').open",
+    );
+    focus_is(&app, "#leave-stay");
+    tab_through(&app, &["#leave-discard"], false);
+    app.press(ENTER, false);
+    app.wait_screen("screen-home");
+
+    // Home: the request's actions follow the page's own buttons; the
+    // cancel question closed with Escape gives the focus back.
+    app.js("document.getElementById('home-title').focus(); return true;");
+    tab_through(
+        &app,
+        &[
+            "#open-authority",
+            "#open-settings",
+            "#create",
+            "#add-existing",
+            "button",
+            "button",
+            "button",
+        ],
+        false,
+    );
+    let label = app.js("return document.activeElement.getAttribute('aria-label')");
+    assert_eq!(label, json!("Cancel request… Keyboard request"));
+    app.press(ENTER, false);
+    app.wait(
+        "the question",
+        "return document.getElementById('cancel-request-dialog').open",
+    );
+    focus_is(&app, "#cancel-request-keep");
+    app.press(ESCAPE, false);
+    let label = app.js("return document.activeElement.getAttribute('aria-label')");
+    assert_eq!(label, json!("Cancel request… Keyboard request"));
+    app.press(ENTER, false);
+    focus_is(&app, "#cancel-request-keep");
+    tab_through(&app, &["#cancel-request-confirm"], false);
+    app.press(ENTER, false);
+    app.wait(
+        "no request waits",
+        "return document.getElementById('requests-box').hidden",
+    );
+    assert!(!bus.accounts().iter().any(|a| a.starts_with("Request: ")));
+}

@@ -109,11 +109,24 @@
     if (input.tagName === 'INPUT') input.addEventListener('input', mark);
   }
 
+  // Another CA signs a request file: no end dates here (the CA decides),
+  // and the button makes the request.
+  function toCa() {
+    return inputs.signed_by.value === 'ca';
+  }
+  function showSigner() {
+    document.getElementById('dates-row').hidden = toCa();
+    document.getElementById('ca-note').hidden = !toCa();
+    if (!busy) button.textContent = toCa() ? 'Make request file' : 'Generate certificate';
+  }
+  inputs.signed_by.addEventListener('change', showSigner);
+
   function setBusy(on) {
     busy = on;
     button.disabled = on;
     button.setAttribute('aria-busy', on ? 'true' : 'false');
-    button.textContent = on ? 'Generating…' : 'Generate certificate';
+    if (on) button.textContent = toCa() ? 'Making the request…' : 'Generating…';
+    else showSigner();
   }
 
   form.addEventListener('submit', async (event) => {
@@ -126,8 +139,11 @@
       const errors = await check(true);
       if (errors.length) return;
       delete form.dataset.keyReady;
-      const ready = await app.invoke('generate', { form: values() });
-      app.ready.open(ready);
+      if (toCa()) {
+        app.request.open(await app.invoke('request_make', { form: values() }));
+      } else {
+        app.ready.open(await app.invoke('generate', { form: values() }));
+      }
     } catch (e) {
       failed = true;
       if (e && e.errors && e.errors.length) showErrors(e.errors, true);
@@ -186,6 +202,7 @@
       ]) document.getElementById(id).textContent = text;
       document.getElementById('keychain-name').textContent = defaults.keychainName;
       showErrors([], false);
+      showSigner();
       formError.textContent = '';
       app.show('screen-form');
       inputs.nickname.focus();

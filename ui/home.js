@@ -92,6 +92,7 @@
     el('list-box').hidden = !any;
     render(view.certificates);
     el('zone-note').textContent = view.zoneText || '';
+    if (app.request) app.request.rows(view);
     app.show('screen-home');
     el('home-title').focus();
   }

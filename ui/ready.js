@@ -17,8 +17,17 @@
     el('copy-status').textContent = '';
   }
 
-  function open(ready) {
+  // `notices`: what Rust says of a CA's answer (its chain, a missing
+  // intermediate), for a completed request.
+  function open(ready, notices) {
     pending = true;
+    const box = el('ready-notices');
+    box.replaceChildren(...(notices || []).map((n) => {
+      const p = document.createElement('p');
+      p.textContent = n;
+      return p;
+    }));
+    box.hidden = !(notices && notices.length);
     password.textContent = ready.password;
     el('ready-nickname').textContent = ready.nickname;
     el('ready-until').textContent = ready.validUntil + ' (' + ready.zone + ')';
@@ -142,6 +151,8 @@
     el('export-status').textContent = '';
     el('done-list-problem').hidden = !done.listProblem;
     el('done-list-problem').textContent = done.listProblem || '';
+    el('done-request-problem').hidden = !done.requestProblem;
+    el('done-request-problem').textContent = done.requestProblem || '';
     app.show('screen-done');
     el('done-title').focus();
   }

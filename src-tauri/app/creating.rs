@@ -21,7 +21,7 @@ use authcert_core::engine::{
 use authcert_core::form::Defaults;
 use authcert_core::howto::{self, Snippet};
 use authcert_core::keychain;
-use authcert_core::life::{LifeError, Pending, Saved};
+use authcert_core::life::{LifeError, Made, Pending, Saved};
 
 use super::args::{bool_of, json_kind, MAX_EXAMPLE_ID_BYTES};
 use super::error::AppError;
@@ -88,7 +88,7 @@ impl TryFrom<Value> for Form {
 }
 
 impl Form {
-    fn into_raw(self) -> Result<RawRequest, AppError> {
+    pub(super) fn into_raw(self) -> Result<RawRequest, AppError> {
         let mut errors = Vec::new();
         let mut text = |v: Value, field: Field| match v {
             Value::Null => None,
@@ -156,13 +156,20 @@ pub async fn generate(form: Form, pending: State<'_, PendingState>) -> Result<Re
         Ok(pending.make(&raw, &Clock::system())?)
     })
     .await?;
-    Ok(ReadyView {
-        password: made.password,
-        nickname: made.facts.nickname,
-        valid_until: made.facts.not_after_local,
-        zone: made.facts.zone,
-        list_notice: made.list_notice,
-    })
+    Ok(ReadyView::of(made))
+}
+
+impl ReadyView {
+    /// The screen of a certificate made or completed.
+    pub(super) fn of(made: Made) -> ReadyView {
+        ReadyView {
+            password: made.password,
+            nickname: made.facts.nickname,
+            valid_until: made.facts.not_after_local,
+            zone: made.facts.zone,
+            list_notice: made.list_notice,
+        }
+    }
 }
 
 /// Starts making a key of this type while the admin fills in the form, and
@@ -258,6 +265,8 @@ pub struct Downloaded {
     keychain_text: Option<String>,
     /// A damaged list found (and kept aside) while recording it.
     list_problem: Option<String>,
+    /// Why the request this certificate completed still waits.
+    request_problem: Option<String>,
     /// How to use it, client by client.
     snippets: Vec<Snippet>,
 }
@@ -333,6 +342,7 @@ pub async fn download<R: Runtime>(
                 .as_deref()
                 .map(keychain::where_stored),
             list_problem: saved.list_notice,
+            request_problem: saved.request_notice,
         })
     })
     .await

@@ -11,6 +11,7 @@ use authcert_core::import::ImportError;
 use authcert_core::keychain::KeychainError;
 use authcert_core::life::LifeError;
 use authcert_core::overview::ListedError;
+use authcert_core::requested::RequestError;
 use authcert_core::save::SaveError;
 use authcert_core::store::StoreError;
 
@@ -53,6 +54,11 @@ pub enum AppError {
     Connect(#[from] ConnectError),
     #[error("{0}")]
     Authority(#[from] AuthorityError),
+    /// A request to another CA, or its completion, refused.
+    #[error("{0}")]
+    Request(#[from] RequestError),
+    #[error("The request was not saved (cancelled). It still waits; save or copy it when you are ready.")]
+    RequestSaveCancelled,
     #[error("There is no backup waiting: make one first (Back up authority…).")]
     NoBackup,
     #[error("The backup was not saved (cancelled). It is still here: choose Save backup… when you are ready.")]
@@ -84,6 +90,7 @@ impl AppError {
             AppError::Invalid(invalid) => &invalid.errors,
             AppError::Life(life) => life.field_errors(),
             AppError::Authority(AuthorityError::Invalid(errors)) => errors,
+            AppError::Request(r) => r.field_errors().unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -103,6 +110,9 @@ impl serde::Serialize for AppError {
             AppError::Authority(AuthorityError::WrongPassword) => {
                 st.serialize_field("field", "password")?
             }
+            AppError::Request(
+                RequestError::Answer(_) | RequestError::Join(_) | RequestError::KeyGone(_),
+            ) => st.serialize_field("field", "answer")?,
             _ => st.serialize_field("field", &errors.first().map(|e| e.field))?,
         }
         st.serialize_field("message", &self.to_string())?;
@@ -116,6 +126,7 @@ impl serde::Serialize for AppError {
                     | AppError::ExportCancelled
                     | AppError::PemCancelled
                     | AppError::BackupCancelled
+                    | AppError::RequestSaveCancelled
                     | AppError::Connect(ConnectError::Cancelled)
             ),
         )?;

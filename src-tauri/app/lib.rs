@@ -11,6 +11,7 @@ pub mod dialog;
 pub mod error;
 pub mod issuing;
 pub mod listing;
+pub mod requesting;
 pub mod shell;
 pub mod testing;
 
