@@ -198,13 +198,7 @@ fn revocation_and_the_crl() {
     let issued = engine::issue_signed(&req, &clock(), key, Some(&signer)).unwrap();
     let record = Record::new(&issued.facts, Path::new("/tmp/b.p12"), None, clock().now);
     store.add_new(record.clone()).unwrap();
-    let revoked = revoke(
-        &store,
-        &Revoking::Listed(record.sha256_fingerprint),
-        Reason::KeyCompromise,
-        &clock(),
-    )
-    .unwrap();
+    let revoked = revoke_listed(&store, &record, Reason::KeyCompromise);
     assert_eq!(revoked.serial, record.serial);
     let again = revoke(
         &store,
@@ -513,6 +507,17 @@ fn restore_from(store: &Store, k: &Keychains, path: &Path, b: &Backup) -> Author
     .unwrap()
 }
 
+/// Revokes the listed certificate `record` now.
+fn revoke_listed(store: &Store, record: &Record, reason: Reason) -> Revoked {
+    revoke(
+        store,
+        &Revoking::Listed(record.sha256_fingerprint),
+        reason,
+        &clock(),
+    )
+    .unwrap()
+}
+
 /// The review's reproduction: revoke, list, back up, remove, restore, list
 /// again. The new list must still name the revoked certificate, with a
 /// higher number, and the list must still show it revoked.
@@ -521,13 +526,7 @@ fn a_revocation_survives_backup_removal_and_restore() {
     let (d, store, k) = setup();
     let a = create(&store, &k, "Acme", None, &clock()).unwrap();
     let record = signed_listed(&store, &k, &a, "Compromised");
-    revoke(
-        &store,
-        &Revoking::Listed(record.sha256_fingerprint),
-        Reason::KeyCompromise,
-        &clock(),
-    )
-    .unwrap();
+    revoke_listed(&store, &record, Reason::KeyCompromise);
     let first = export_crl(&store, &k, &clock(), &d.path().join("1.pem")).unwrap();
     let b = backup(&store, &k).unwrap();
     let path = d.path().join("backup.p12");
@@ -558,24 +557,12 @@ fn removal_keeps_revocations_unless_told_and_restore_merges_them() {
     let (d, store, k) = setup();
     let a = create(&store, &k, "Acme", None, &clock()).unwrap();
     let early = signed_listed(&store, &k, &a, "Early");
-    revoke(
-        &store,
-        &Revoking::Listed(early.sha256_fingerprint),
-        Reason::Superseded,
-        &clock(),
-    )
-    .unwrap();
+    revoke_listed(&store, &early, Reason::Superseded);
     let b = backup(&store, &k).unwrap();
     let path = d.path().join("old-backup.p12");
     save_backup(&b, &path).unwrap();
     let late = signed_listed(&store, &k, &a, "Late");
-    revoke(
-        &store,
-        &Revoking::Listed(late.sha256_fingerprint),
-        Reason::KeyCompromise,
-        &clock(),
-    )
-    .unwrap();
+    revoke_listed(&store, &late, Reason::KeyCompromise);
     remove(&store, &k, OnRemove::KeepRevocations).unwrap();
     assert_eq!(file::kept(&store).unwrap().len(), 1);
     let restored = restore_from(&store, &k, &path, &b);
@@ -645,13 +632,7 @@ fn an_added_certificate_the_authority_signed_is_recognised() {
     record.signed_by = None;
     store.add(record.clone()).unwrap();
     assert!(a.issued(&record.certificate_der().unwrap()));
-    revoke(
-        &store,
-        &Revoking::Listed(record.sha256_fingerprint),
-        Reason::Unspecified,
-        &clock(),
-    )
-    .unwrap();
+    revoke_listed(&store, &record, Reason::Unspecified);
     let now = store.get(&record.sha256_fingerprint).unwrap();
     assert_eq!(now.signed_by, Some(a.signed_by()));
     // Another authority's certificate is not recognised.
@@ -666,13 +647,7 @@ fn a_revocation_list_never_drops_a_serial_an_earlier_one_named() {
     let (d, store, k) = setup();
     let a = create(&store, &k, "Acme", None, &clock()).unwrap();
     let record = signed_listed(&store, &k, &a, "Dropped");
-    revoke(
-        &store,
-        &Revoking::Listed(record.sha256_fingerprint),
-        Reason::Unspecified,
-        &clock(),
-    )
-    .unwrap();
+    revoke_listed(&store, &record, Reason::Unspecified);
     export_crl(&store, &k, &clock(), &d.path().join("1.pem")).unwrap();
     // The file edited by hand (or by a buggy build): the revocation gone.
     file::change(&store, None, |now| {
