@@ -423,6 +423,8 @@ fn walk(app: &App, pki: &servers::Pki, audit: &mut Audit, keychain_works: bool) 
         );
     } else {
         wait_text(app, "form-error");
+        let said = app.text("#form-error");
+        assert!(said.contains("never in a file"), "{said}");
         audit.check(app, "form, request refused without a keychain");
     }
 

@@ -783,3 +783,32 @@ fn an_nginx_trusting_only_the_root_accepts_it(bus: &Bus, dir: &Path, root: &str,
     assert_eq!(verdict["http_status"], 200, "{verdict:#}");
     assert_eq!(tested.code, 0);
 }
+
+/// Without a keychain no request is made: the key would have no home but a
+/// file. The refusal says why and what else can be done; nothing is written.
+#[test]
+fn without_a_keychain_no_request_is_made() {
+    if common::skip_on_windows("Windows always has Credential Manager") {
+        return;
+    }
+    let bus = Bus::start("requested-no-keychain", Keyring::None);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let r = run(
+        &bus,
+        dir,
+        &["request", "--nickname", "Nowhere", "--out", "nowhere.csr"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for words in [
+        "never in a file",
+        "no keychain service is running",
+        "Nothing was made",
+        "self-signed",
+    ] {
+        assert!(r.stderr.contains(words), "{words}: {}", r.stderr);
+    }
+    assert!(!r.stderr.contains("password"), "{}", r.stderr);
+    assert!(!dir.join("nowhere.csr").exists());
+    assert!(!dir.join("data").join("requests.json").exists());
+}

@@ -59,6 +59,31 @@ pub enum KeychainError {
 }
 
 impl KeychainError {
+    /// Why the keychain could not be used, with no advice about a password
+    /// (for a key, which has no other home).
+    pub fn reason(&self) -> String {
+        match self {
+            KeychainError::NoService(why) => {
+                format!("no keychain service is running on this computer ({why})")
+            }
+            KeychainError::Locked => {
+                "it is locked (unlock it: log in to your desktop session, or open your keyring)"
+                    .into()
+            }
+            KeychainError::Denied => {
+                "it refused access (allow AuthCert when your system asks)".into()
+            }
+            KeychainError::NotFound => "the entry is not there".into(),
+            KeychainError::Unsupported => {
+                "this build of AuthCert does not support it on this system yet".into()
+            }
+            KeychainError::Taken(account) => {
+                format!("it already holds another entry under “{account}”")
+            }
+            KeychainError::Other(why) => format!("it did not answer as expected ({why})"),
+        }
+    }
+
     fn from_keyring(e: Error) -> KeychainError {
         match e {
             Error::NoEntry => KeychainError::NotFound,

@@ -95,7 +95,7 @@ struct Version {
 pub enum RequestError {
     #[error("{0}")]
     Invalid(InvalidRequest),
-    #[error("A request waits for a CA's answer only with its key in the keychain, and the keychain cannot be used: {0} Nothing was made.")]
+    #[error("A request's key waits for the CA's answer in this computer's keychain, never in a file, and the keychain cannot be used: {}. Nothing was made. On Linux a desktop keyring (GNOME Keyring or KWallet) provides one; without it, make a self-signed certificate or one signed by the issuing authority instead.", .0.reason())]
     NoKeychain(KeychainError),
     #[error("{0}")]
     Keychain(#[from] KeychainError),
