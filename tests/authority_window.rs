@@ -369,7 +369,8 @@ fn the_issuing_authority_in_the_window() {
     app.wait_screen("screen-form");
     assert_eq!(
         app.js("return [...document.getElementById('signed-by').options].map(o => o.value)"),
-        json!(["self-signed"])
+        json!(["self-signed", "ca"]),
+        "no authority to sign with; another CA's request stays possible"
     );
     shows(&app, "signed-by-hint", "is damaged");
     assert_eq!(std::fs::read(&file).unwrap(), b"{damaged");
