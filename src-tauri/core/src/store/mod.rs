@@ -510,16 +510,17 @@ fn parse_list(bytes: &[u8]) -> Parsed {
     let Some(format) = value.get("format").and_then(serde_json::Value::as_u64) else {
         return Parsed::Unreadable("it has no format number".into());
     };
-    let Some(items) = value
-        .get("certificates")
-        .and_then(serde_json::Value::as_array)
-    else {
+    // Taken out of the parsed file, not copied: each record is read once.
+    let items = match value {
+        serde_json::Value::Object(mut file) => file.remove("certificates"),
+        _ => None,
+    };
+    let Some(serde_json::Value::Array(items)) = items else {
         return Parsed::Unreadable("it has no list of certificates".into());
     };
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(items.len());
     let (mut lost, mut reason) = (0, None);
-    for item in items {
-        let mut item = item.clone();
+    for mut item in items {
         if format < 2 {
             Record::upgrade_format_1(&mut item);
         }
