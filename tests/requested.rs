@@ -410,8 +410,24 @@ fn requests_signed_by_openssl_ca_easy_rsa_and_certtool_complete() {
             "request",
         );
     }
+    let vendor = ok(
+        run(
+            &bus,
+            dir,
+            &[
+                "request",
+                "--nickname",
+                "Vendor",
+                "--key",
+                "ecdsa-p256",
+                "--out",
+                &p("vendor.csr"),
+            ],
+        ),
+        "request",
+    );
     let waiting = ok(run(&bus, dir, &["list"]), "list");
-    for nickname in ["Ledger", "Payroll", "Reports"] {
+    for nickname in ["Ledger", "Payroll", "Reports", "Vendor"] {
         assert!(waiting.stdout.contains(nickname), "{}", waiting.stdout);
     }
     let complete = |nickname: &str, answer: &str, out: &str| {
@@ -580,6 +596,51 @@ fn requests_signed_by_openssl_ca_easy_rsa_and_certtool_complete() {
     assert!(done.stderr.contains("GnuTLS Test CA"), "{}", done.stderr);
     verifies_to(dir, "reports.p12", done.stdout.trim(), &p("gnutls-ca.crt"));
 
+    // DigiCert ONE's API, as `request` prints it, run by bash against a
+    // stand-in on 127.0.0.1 that answers as the API documents (JSON with a
+    // certificate field), signing with the OpenSSL CA. (A bash example:
+    // under Wine the request's path is Windows', which bash cannot open.)
+    if common::windows() {
+        ok(run(&bus, dir, &["request", "--cancel", "Vendor"]), "cancel");
+    } else {
+        let example = vendor
+            .stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("curl -sS https://one.digicert.com/"))
+            .unwrap_or_else(|| panic!("the DigiCert example: {}", vendor.stderr))
+            .to_string();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let ca_dir = dir.to_path_buf();
+        let stand_in = std::thread::spawn(move || digicert_stand_in(listener, &ca_dir));
+        let run_example = std::process::Command::new("bash")
+            .args(["-euo", "pipefail", "-c"])
+            .arg(example.replace(
+                "https://one.digicert.com",
+                &format!("http://127.0.0.1:{port}"),
+            ))
+            .env("DIGICERT_API_KEY", "stand-in-key")
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        ok(run_output(run_example), "the DigiCert example");
+        let body = stand_in.join().unwrap();
+        assert_eq!(body["profile"]["id"], "PROFILE_ID", "{body}");
+        assert_eq!(body["seat"]["seat_id"], "SEAT_ID", "{body}");
+        assert_eq!(body["include_ca_chain"], true, "{body}");
+        assert_eq!(
+            body["csr"].as_str().unwrap(),
+            std::fs::read_to_string(dir.join("vendor.csr")).unwrap()
+        );
+        let done = ok(
+            complete("Vendor", "answer.json", "vendor.p12"),
+            "complete with the JSON answer",
+        );
+        assert!(done.stderr.contains("chain is complete"), "{}", done.stderr);
+        verifies_to(dir, "vendor.p12", done.stdout.trim(), &p("root.crt"));
+    }
+
     let listed = ok(run(&bus, dir, &["list"]), "list");
     assert!(
         !listed.stdout.contains("REQUESTS WAITING"),
@@ -587,6 +648,79 @@ fn requests_signed_by_openssl_ca_easy_rsa_and_certtool_complete() {
         listed.stdout
     );
     assert!(!bus.accounts().iter().any(|a| a.starts_with("Request: ")));
+}
+
+/// One request to DigiCert ONE's certificate call, answered on 127.0.0.1
+/// as its API documents: the x-api-key header is required, the JSON body's
+/// csr is signed (here by the OpenSSL intermediate in `dir`), and the
+/// answer is JSON whose certificate field holds the PEM chain. Returns the
+/// body it was sent.
+fn digicert_stand_in(listener: std::net::TcpListener, dir: &Path) -> serde_json::Value {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let (mut stream, _) = listener.accept().unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let (mut length, mut key) = (0, false);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("POST /mpki/api/v1/certificate "), "{line}");
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        let header = line.trim_end().to_ascii_lowercase();
+        if header.is_empty() {
+            break;
+        }
+        if let Some(n) = header.strip_prefix("content-length:") {
+            length = n.trim().parse().unwrap();
+        }
+        key |= header == "x-api-key: stand-in-key";
+    }
+    assert!(key, "the x-api-key header");
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    std::fs::write(dir.join("posted.csr"), body["csr"].as_str().unwrap()).unwrap();
+    let p = |name: &str| dir.join(name).display().to_string();
+    ok(
+        tool(
+            "openssl",
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &p("posted.csr"),
+                "-CA",
+                &p("int.crt"),
+                "-CAkey",
+                &p("int.key"),
+                "-CAcreateserial",
+                "-copy_extensions",
+                "copyall",
+                "-days",
+                "20",
+                "-out",
+                &p("posted.crt"),
+            ],
+        ),
+        "the stand-in signs",
+    );
+    let chain: String = ["posted.crt", "int.crt", "root.crt"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+        .collect();
+    let answer = serde_json::json!({
+        "serial_number": "01",
+        "delivery_format": "x509",
+        "certificate": chain,
+    })
+    .to_string();
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+        answer.len()
+    )
+    .unwrap();
+    body
 }
 
 /// The .p12's certificate verifies to `root` with the chain it carries.

@@ -4,7 +4,11 @@
 //! (Microsoft Learn, certreq); `vault write PKI_PATH/sign/ROLE csr=@FILE`
 //! (Vault PKI secrets engine, "Sign certificate"; `-format=json` keeps the
 //! chain with the certificate); `step ca sign CSR_FILE CRT_FILE` (smallstep
-//! CLI reference); `openssl x509 -req -CA … -CAkey … -copy_extensions`
+//! CLI reference); DigiCert ONE's Enterprise PKI Manager REST API, `POST
+//! {server}/mpki/api/v1/certificate` with the `x-api-key` header and a JSON
+//! body of `profile.id`, `seat.seat_id`, `csr` and `include_ca_chain`,
+//! answered with JSON whose `certificate` field holds the PEM (its OpenAPI
+//! description); `openssl x509 -req -CA … -CAkey … -copy_extensions`
 //! (openssl-x509(1), OpenSSL 3.0+), which tests/requested.rs runs.
 
 use serde::Serialize;
@@ -63,6 +67,15 @@ pub fn destinations(request_file: &str, answer_file: &str) -> Vec<Destination> {
             words: "Where the console asks for a CSR, paste the request's text and choose a client authentication certificate; its API takes the same text in the request's csr field. Download the answer with its intermediate certificates.",
             example: format!("The text of {request_file}, from -----BEGIN to -----END."),
             pastes_request: true,
+        },
+        Destination {
+            id: "digicert",
+            title: "DigiCert ONE's API (Enterprise PKI Manager)",
+            words: "From a Linux or macOS shell, with jq: a service user's API key, a certificate profile for client authentication (its id) and the seat the certificate is for. The JSON answer's certificate field is the answer: complete with the JSON as it is.",
+            example: format!(
+                r#"curl -sS https://one.digicert.com/mpki/api/v1/certificate -H "x-api-key: $DIGICERT_API_KEY" -H "Content-Type: application/json" --data "{{\"profile\": {{\"id\": \"PROFILE_ID\"}}, \"seat\": {{\"seat_id\": \"SEAT_ID\"}}, \"include_ca_chain\": true, \"csr\": $(jq -Rs . "{request_file}")}}" > answer.json"#
+            ),
+            pastes_request: false,
         },
         Destination {
             id: "openssl",
