@@ -43,9 +43,9 @@ fn main() {
     let records: Vec<Record> = (0..1000)
         .map(|i| {
             let mut facts = issued.facts.clone();
-            facts.nickname = format!("Integration {i:04}");
-            facts.sha256_fingerprint = Fingerprint::of(format!("{i}").as_bytes());
-            facts.not_after += jiff::SignedDuration::from_hours(i64::from(i) * 24);
+            facts.described.nickname = format!("Integration {i:04}");
+            facts.described.sha256_fingerprint = Fingerprint::of(format!("{i}").as_bytes());
+            facts.described.not_after += jiff::SignedDuration::from_hours(i64::from(i) * 24);
             Record::new(
                 &facts,
                 &dir.path().join(format!("{i}.p12")),
@@ -87,13 +87,13 @@ fn main() {
         let hits = loaded
             .records
             .iter()
-            .filter(|r| r.nickname.to_lowercase().contains("0042"))
+            .filter(|r| r.described.nickname.to_lowercase().contains("0042"))
             .count();
         filter.push(t.elapsed());
         assert_eq!(hits, 1);
 
         let mut extra = loaded.records[0].clone();
-        extra.sha256_fingerprint = Fingerprint::of(format!("extra {i}").as_bytes());
+        extra.described.sha256_fingerprint = Fingerprint::of(format!("extra {i}").as_bytes());
         let t = Instant::now();
         store.add(extra).expect("added");
         add.push(t.elapsed());

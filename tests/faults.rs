@@ -32,18 +32,20 @@ fn end_date() -> String {
 
 fn record(n: usize) -> Record {
     Record {
-        sha256_fingerprint: Fingerprint::of(format!("FP:{n:06}").as_bytes()),
-        nickname: format!("Loop {n}"),
-        subject: format!("CN=Loop {n}"),
-        serial: Serial::from_bytes(&n.to_be_bytes()).unwrap(),
-        sha1_thumbprint: format!("{n:040X}"),
-        not_before: "2026-01-01T00:00:00Z".parse().unwrap(),
-        not_after: "2027-01-01T00:00:00Z".parse().unwrap(),
-        zone: "UTC".into(),
-        not_after_local: "2027-01-01".into(),
-        key_type: KeyType::EcdsaP256,
-        signature_hash: SignatureHash::Sha256,
-        encryption: Encryption::Aes256,
+        described: authcert_core::engine::Described {
+            sha256_fingerprint: Fingerprint::of(format!("FP:{n:06}").as_bytes()),
+            nickname: format!("Loop {n}"),
+            subject: format!("CN=Loop {n}"),
+            serial: Serial::from_bytes(&n.to_be_bytes()).unwrap(),
+            sha1_thumbprint: format!("{n:040X}"),
+            not_before: "2026-01-01T00:00:00Z".parse().unwrap(),
+            not_after: "2027-01-01T00:00:00Z".parse().unwrap(),
+            zone: "UTC".into(),
+            not_after_local: "2027-01-01".into(),
+            key_type: KeyType::EcdsaP256,
+            signature_hash: SignatureHash::Sha256,
+            encryption: Encryption::Aes256,
+        },
         // Long enough that each write takes a while to get through.
         certificate_pem: "A".repeat(4_000),
         file: format!("/tmp/loop-{n}.p12"),
@@ -222,7 +224,7 @@ fn a_list_locked_by_another_process_is_waited_for() {
         .unwrap()
         .records
         .into_iter()
-        .map(|r| r.nickname)
+        .map(|r| r.described.nickname)
         .collect();
     assert_eq!(names, ["Waited"]);
 }
@@ -281,7 +283,7 @@ fn killed_while_writing_the_list_again_and_again_the_list_stays_loadable() {
         );
         // Emptied for the next round, whose writer starts again at record 0.
         for r in loaded.records {
-            store.remove(&r.sha256_fingerprint).unwrap();
+            store.remove(&r.described.sha256_fingerprint).unwrap();
         }
     }
     // No temporary file outlives the next write.

@@ -48,9 +48,9 @@ fn lists_of_every_earlier_format_load_with_typed_ids_and_are_written_back_unchan
         let [record] = &loaded.records[..] else {
             panic!("format {format}: {:?}", loaded.records);
         };
-        assert_eq!(record.sha256_fingerprint, id, "format {format}");
-        assert_eq!(record.serial, Serial::parse(SERIAL).unwrap());
-        assert_eq!(record.nickname, "Billing API");
+        assert_eq!(record.described.sha256_fingerprint, id, "format {format}");
+        assert_eq!(record.described.serial, Serial::parse(SERIAL).unwrap());
+        assert_eq!(record.described.nickname, "Billing API");
         assert_eq!(store.get(&id).unwrap(), *record);
         // What each format added is there.
         match format {
@@ -93,7 +93,12 @@ fn lists_of_every_earlier_format_load_with_typed_ids_and_are_written_back_unchan
         assert!(text.contains(&format!("\"format\": {FORMAT}")), "{text}");
         assert!(text.contains(&format!("\"sha256Fingerprint\": \"{FINGERPRINT}\"")));
         assert!(text.contains(&format!("\"serial\": \"{SERIAL}\"")));
-        assert_eq!(store.load().unwrap().records[0].sha256_fingerprint, id);
+        assert_eq!(
+            store.load().unwrap().records[0]
+                .described
+                .sha256_fingerprint,
+            id
+        );
     }
 }
 

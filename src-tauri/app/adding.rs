@@ -251,7 +251,7 @@ pub async fn add_confirm(
     })
     .await?;
     adding.end();
-    Ok(record.sha256_fingerprint.to_string())
+    Ok(record.described.sha256_fingerprint.to_string())
 }
 
 /// Ends an adding without adding: the typed password is wiped, and an open

@@ -164,9 +164,9 @@ impl ReadyView {
     pub(super) fn of(made: Made) -> ReadyView {
         ReadyView {
             password: made.password,
-            nickname: made.facts.nickname,
-            valid_until: made.facts.not_after_local,
-            zone: made.facts.zone,
+            nickname: made.facts.described.nickname,
+            valid_until: made.facts.described.not_after_local,
+            zone: made.facts.described.zone,
             list_notice: made.list_notice,
         }
     }
@@ -357,7 +357,12 @@ pub async fn export<R: Runtime>(
 ) -> Result<String, AppError> {
     let (facts, _) = pending.saved()?;
     blocking("exporting the certificate", move || {
-        export_public(&window, &facts.nickname, facts.certificate_der, format)
+        export_public(
+            &window,
+            &facts.described.nickname,
+            facts.certificate_der,
+            format,
+        )
     })
     .await
 }

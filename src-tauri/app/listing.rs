@@ -106,8 +106,10 @@ pub async fn export_listed<R: Runtime>(
         let r = store.get(&id)?;
         let der = r
             .certificate_der()
-            .ok_or(AppError::Store(StoreError::Damaged(r.nickname.clone())))?;
-        export_public(&window, &r.nickname, der, format)
+            .ok_or(AppError::Store(StoreError::Damaged(
+                r.described.nickname.clone(),
+            )))?;
+        export_public(&window, &r.described.nickname, der, format)
     })
     .await
 }

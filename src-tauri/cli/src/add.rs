@@ -120,10 +120,10 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
             let _ = writeln!(
                 stdout,
                 "Added “{}”: {} — expires {} — SHA-256 {}{}",
-                authcert_core::text::shown(&record.nickname),
-                record.subject,
-                record.not_after_local,
-                record.sha256_fingerprint,
+                authcert_core::text::shown(&record.described.nickname),
+                record.described.subject,
+                record.described.not_after_local,
+                record.described.sha256_fingerprint,
                 match &record.keychain_account {
                     Some(a) => format!(
                         "\nPassword stored in the {} (account “{a}”).",

@@ -241,10 +241,10 @@ fn write_table(
         .map(|(r, s)| {
             // The list on disk may have been edited: its text is escaped.
             [
-                shown(&r.nickname).into_owned(),
-                local_time(r.not_after, zone),
+                shown(&r.described.nickname).into_owned(),
+                local_time(r.described.not_after, zone),
                 revoked(r).unwrap_or_else(|| s.text()),
-                r.key_type.label().to_string(),
+                r.described.key_type.label().to_string(),
                 if r.in_keychain() { "yes" } else { "no" }.to_string(),
                 shown(&r.file).into_owned(),
             ]

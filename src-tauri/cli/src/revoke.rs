@@ -101,7 +101,7 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
 fn listed(store: &Store, nickname: &str) -> Result<Fingerprint, (i32, String)> {
     match authcert_core::listed::by_nickname(store, nickname) {
         Err(e) => Err((super::EXIT_FAILURE, e.to_string())),
-        Ok(Some(r)) => Ok(r.sha256_fingerprint),
+        Ok(Some(r)) => Ok(r.described.sha256_fingerprint),
         Ok(None) => Err((
             EXIT_INVALID,
             format!(

@@ -254,7 +254,11 @@ impl Pending {
         let store = self.store()?;
         let loaded = store.load()?;
         let notice = loaded.notice();
-        let mut names: Vec<String> = loaded.records.into_iter().map(|r| r.nickname).collect();
+        let mut names: Vec<String> = loaded
+            .records
+            .into_iter()
+            .map(|r| r.described.nickname)
+            .collect();
         // A damaged requests file does not stop a certificate being made;
         // completing a request names it.
         if let Ok(requests) = crate::requested::waiting::list(store) {
@@ -333,7 +337,7 @@ impl Pending {
     /// The nickname of a certificate made and not yet saved.
     pub fn pending_nickname(&self) -> Option<String> {
         match &*self.lock() {
-            State::Ready(r) => Some(r.issued.facts.nickname.clone()),
+            State::Ready(r) => Some(r.issued.facts.described.nickname.clone()),
             _ => None,
         }
     }
@@ -341,7 +345,7 @@ impl Pending {
     /// The SHA-256 fingerprint of the certificate waiting to be saved.
     pub fn pending_fingerprint(&self) -> Option<Fingerprint> {
         match &*self.lock() {
-            State::Ready(r) => Some(r.issued.facts.sha256_fingerprint),
+            State::Ready(r) => Some(r.issued.facts.described.sha256_fingerprint),
             _ => None,
         }
     }
@@ -509,8 +513,10 @@ impl Pending {
             return Ok(Kept { account });
         }
         crate::hooks::panic_point("keep");
-        let account =
-            keychain::account_for(&issued.facts.nickname, &issued.facts.sha256_fingerprint);
+        let account = keychain::account_for(
+            &issued.facts.described.nickname,
+            &issued.facts.described.sha256_fingerprint,
+        );
         self.keychains
             .open()?
             .store(&account, issued.password.expose())?;
@@ -564,7 +570,7 @@ impl Pending {
             return Err(LifeError::Busy(work.words()));
         }
         Ok(crate::filename::suggested(
-            &ready.issued.facts.nickname,
+            &ready.issued.facts.described.nickname,
             extension,
         ))
     }
@@ -612,16 +618,18 @@ impl Pending {
         let request_notice = match on_save {
             OnSave::KeepRequest => None,
             // Saved and listed: the request is done, whatever this answers.
-            OnSave::FinishRequest => {
-                crate::requested::waiting::remove(store, &self.keychains, &issued.facts.nickname)
-                    .err()
-                    .map(|e| {
-                        format!(
+            OnSave::FinishRequest => crate::requested::waiting::remove(
+                store,
+                &self.keychains,
+                &issued.facts.described.nickname,
+            )
+            .err()
+            .map(|e| {
+                format!(
                     "The request “{}” is still listed as waiting: {e} Cancel it from the list.",
-                    issued.facts.nickname
+                    issued.facts.described.nickname
                 )
-                    })
-            }
+            }),
         };
         let saved = Saved {
             path: shown,
@@ -633,7 +641,7 @@ impl Pending {
             }
             .notice(),
             request_notice,
-            encryption: issued.facts.encryption,
+            encryption: issued.facts.described.encryption,
         };
         {
             let mut state = self.lock();
@@ -725,7 +733,7 @@ impl Pending {
         if let Some(pem) = &saved.pem {
             let _ = std::fs::remove_file(pem);
         }
-        let _ = self.store()?.remove(&facts.sha256_fingerprint);
+        let _ = self.store()?.remove(&facts.described.sha256_fingerprint);
         if let Some(account) = &saved.keychain_account {
             let _ = self.keychains.open().and_then(|k| k.delete(account));
         }
@@ -742,7 +750,7 @@ impl Pending {
         };
         let identity = crate::connect::Identity::from_pkcs12(&issued.p12, issued.password.expose())
             .map_err(|e| LifeError::Internal(e.to_string()))?;
-        Ok((identity, issued.facts.sha256_fingerprint))
+        Ok((identity, issued.facts.described.sha256_fingerprint))
     }
 
     /// Tests the waiting certificate against an API before it is saved (so

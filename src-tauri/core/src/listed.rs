@@ -28,7 +28,7 @@ pub fn by_nickname(store: &Store, nickname: &str) -> Result<Option<Record>, Stor
         .load()?
         .records
         .into_iter()
-        .find(|r| crate::engine::Nickname::uniqueness_key_of(&r.nickname) == key))
+        .find(|r| crate::engine::Nickname::uniqueness_key_of(&r.described.nickname) == key))
 }
 
 /// The listed certificate's password, read from its keychain entry.
@@ -40,7 +40,7 @@ pub fn password(
     let r = store.get(id)?;
     let account = r
         .keychain_account
-        .ok_or_else(|| ListedError::NotInKeychain(r.nickname.clone()))?;
+        .ok_or_else(|| ListedError::NotInKeychain(r.described.nickname.clone()))?;
     Ok(keychains.open()?.read(&account)?)
 }
 

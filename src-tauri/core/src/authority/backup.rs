@@ -131,10 +131,15 @@ pub fn restore(
     // Named as the list names them, where it does.
     if let Ok(loaded) = store.load() {
         for r in authority.revoked.iter_mut() {
-            if let Some(listed) = loaded.records.iter().find(|l| l.serial == r.serial) {
-                r.nickname.get_or_insert_with(|| listed.nickname.clone());
+            if let Some(listed) = loaded
+                .records
+                .iter()
+                .find(|l| l.described.serial == r.serial)
+            {
+                r.nickname
+                    .get_or_insert_with(|| listed.described.nickname.clone());
                 r.sha256_fingerprint
-                    .get_or_insert(listed.sha256_fingerprint);
+                    .get_or_insert(listed.described.sha256_fingerprint);
             }
         }
     }

@@ -65,23 +65,25 @@ pub fn revoke(
     let authority = require(load(store)?)?;
     let (serial, record) = match found {
         Found::Listed(record) => {
-            let id = &record.sha256_fingerprint;
+            let id = &record.described.sha256_fingerprint;
             if !authority.signed(&record) {
                 let issued = record
                     .certificate_der()
                     .is_some_and(|der| authority.issued(&der));
                 if !issued {
-                    return Err(AuthorityError::NotSignedHere(record.nickname.clone()));
+                    return Err(AuthorityError::NotSignedHere(
+                        record.described.nickname.clone(),
+                    ));
                 }
                 store.set_signed_by(id, Some(authority.signed_by()))?;
             }
-            (record.serial.clone(), Some(*record))
+            (record.described.serial.clone(), Some(*record))
         }
         Found::Serial(serial) => {
             // The listed certificate with that serial, if this authority
             // signed it, lends its names.
             let listed = store.load()?.records.into_iter().find(|r| {
-                r.serial == serial
+                r.described.serial == serial
                     && (authority.signed(r)
                         || r.certificate_der().is_some_and(|d| authority.issued(&d)))
             });
@@ -93,15 +95,15 @@ pub fn revoke(
         if let Some(r) = authority.revoked.iter().find(|r| r.serial == serial) {
             let day = crate::clock::local_day(r.at, &clock.zone);
             let name = match &record {
-                Some(listed) => format!("“{}”", listed.nickname),
+                Some(listed) => format!("“{}”", listed.described.nickname),
                 None => r.name(),
             };
             return Err(AuthorityError::AlreadyRevoked(name, day));
         }
         let revoked = Revoked {
             serial: serial.clone(),
-            sha256_fingerprint: record.as_ref().map(|r| r.sha256_fingerprint),
-            nickname: record.as_ref().map(|r| r.nickname.clone()),
+            sha256_fingerprint: record.as_ref().map(|r| r.described.sha256_fingerprint),
+            nickname: record.as_ref().map(|r| r.described.nickname.clone()),
             at: Timestamp::from_second(clock.now.as_second()).unwrap_or(clock.now),
             reason,
         };

@@ -109,8 +109,8 @@ impl Authority {
     pub fn revocation_of(&self, record: &Record) -> Option<&Revoked> {
         let signed = self.signed(record);
         self.revoked.iter().find(|r| {
-            r.sha256_fingerprint == Some(record.sha256_fingerprint)
-                || (signed && r.serial == record.serial)
+            r.sha256_fingerprint == Some(record.described.sha256_fingerprint)
+                || (signed && r.serial == record.described.serial)
         })
     }
 

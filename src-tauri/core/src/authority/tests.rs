@@ -199,10 +199,10 @@ fn revocation_and_the_crl() {
     let record = Record::new(&issued.facts, Path::new("/tmp/b.p12"), None, clock().now);
     store.add_new(record.clone()).unwrap();
     let revoked = revoke_listed(&store, &record, Reason::KeyCompromise);
-    assert_eq!(revoked.serial, record.serial);
+    assert_eq!(revoked.serial, record.described.serial);
     let again = revoke(
         &store,
-        &Revoking::Listed(record.sha256_fingerprint),
+        &Revoking::Listed(record.described.sha256_fingerprint),
         Reason::Unspecified,
         &clock(),
     )
@@ -225,7 +225,7 @@ fn revocation_and_the_crl() {
         .iter_revoked_certificates()
         .map(|r| hex(r.raw_serial(), ":"))
         .collect();
-    assert_eq!(serials, vec![record.serial.to_string()]);
+    assert_eq!(serials, vec![record.described.serial.to_string()]);
     // Never over an existing file.
     assert!(export_crl(&store, &k, &clock(), &path).is_err());
     let later = Clock {
@@ -254,7 +254,7 @@ fn revocation_and_the_crl() {
     store.add_new(own_record.clone()).unwrap();
     let err = revoke(
         &store,
-        &Revoking::Listed(own_record.sha256_fingerprint),
+        &Revoking::Listed(own_record.described.sha256_fingerprint),
         Reason::Unspecified,
         &clock(),
     )
@@ -276,14 +276,14 @@ fn a_crash_at_every_write_step_keeps_the_old_or_the_new_revocations() {
     );
     for step in atomic::Step::ALL {
         let before = load(&store).unwrap().unwrap().revoked.len();
-        record.serial = Serial::from_bytes(&[u8::try_from(before + 1).unwrap()]).unwrap();
+        record.described.serial = Serial::from_bytes(&[u8::try_from(before + 1).unwrap()]).unwrap();
         // A revocation written like `revoke`, stopping dead after `step`.
         let _ = file::change(&store, Some(step), |now| {
             let mut authority = now.unwrap();
             authority.revoked.push(Revoked {
-                serial: record.serial.clone(),
-                sha256_fingerprint: Some(record.sha256_fingerprint),
-                nickname: Some(record.nickname.clone()),
+                serial: record.described.serial.clone(),
+                sha256_fingerprint: Some(record.described.sha256_fingerprint),
+                nickname: Some(record.described.nickname.clone()),
                 at: clock().now,
                 reason: Reason::Unspecified,
             });
@@ -511,7 +511,7 @@ fn restore_from(store: &Store, k: &Keychains, path: &Path, b: &Backup) -> Author
 fn revoke_listed(store: &Store, record: &Record, reason: Reason) -> Revoked {
     revoke(
         store,
-        &Revoking::Listed(record.sha256_fingerprint),
+        &Revoking::Listed(record.described.sha256_fingerprint),
         reason,
         &clock(),
     )
@@ -542,7 +542,7 @@ fn a_revocation_survives_backup_removal_and_restore() {
     };
     export_crl(&store, &k, &later, &d.path().join("2.pem")).unwrap();
     let (serials, number) = crl_at(&d.path().join("2.pem"));
-    assert_eq!(serials, vec![record.serial.to_string()]);
+    assert_eq!(serials, vec![record.described.serial.to_string()]);
     assert!(number > first.number, "{number} > {}", first.number);
     // Kept revocations were merged: nothing is left kept, nothing doubled.
     assert!(file::kept(&store).unwrap().is_empty());
@@ -594,7 +594,7 @@ fn any_certificate_the_authority_signed_can_be_revoked_by_serial() {
     // By the serial of a listed one: it lends its names.
     let r = revoke(
         &store,
-        &Revoking::Serial(listed.serial.clone()),
+        &Revoking::Serial(listed.described.serial.clone()),
         Reason::Unspecified,
         &clock(),
     )
@@ -616,7 +616,10 @@ fn any_certificate_the_authority_signed_can_be_revoked_by_serial() {
     export_crl(&store, &k, &clock(), &d.path().join("c.pem")).unwrap();
     let (mut serials, _) = crl_at(&d.path().join("c.pem"));
     serials.sort();
-    let mut expected = vec!["7A:11:22:33".to_string(), listed.serial.to_string()];
+    let mut expected = vec![
+        "7A:11:22:33".to_string(),
+        listed.described.serial.to_string(),
+    ];
     expected.sort();
     assert_eq!(serials, expected);
 }
@@ -633,7 +636,7 @@ fn an_added_certificate_the_authority_signed_is_recognised() {
     store.add(record.clone()).unwrap();
     assert!(a.issued(&record.certificate_der().unwrap()));
     revoke_listed(&store, &record, Reason::Unspecified);
-    let now = store.get(&record.sha256_fingerprint).unwrap();
+    let now = store.get(&record.described.sha256_fingerprint).unwrap();
     assert_eq!(now.signed_by, Some(a.signed_by()));
     // Another authority's certificate is not recognised.
     let (_d2, other_store, k2) = setup();
@@ -659,7 +662,8 @@ fn a_revocation_list_never_drops_a_serial_an_earlier_one_named() {
     let err = export_crl(&store, &k, &clock(), &d.path().join("2.pem")).unwrap_err();
     assert!(matches!(err, AuthorityError::WouldDrop(_)), "{err}");
     assert!(
-        err.to_string().contains(&record.serial.to_string()),
+        err.to_string()
+            .contains(&record.described.serial.to_string()),
         "{err}"
     );
     assert!(!d.path().join("2.pem").exists());

@@ -73,8 +73,12 @@ pub async fn test_certificate(
         });
     };
     let last = verdict.last_test(clock.now);
-    let remembered =
-        blocking(move || Ok(store.set_last_test(&record.sha256_fingerprint, last).err())).await?;
+    let remembered = blocking(move || {
+        Ok(store
+            .set_last_test(&record.described.sha256_fingerprint, last)
+            .err())
+    })
+    .await?;
     Ok(Tested {
         verdict,
         not_remembered: remembered,

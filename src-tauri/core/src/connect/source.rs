@@ -61,18 +61,22 @@ pub fn open_listed(
     typed: Option<Zeroizing<String>>,
 ) -> Result<Identity, ConnectError> {
     if record.added.as_ref().is_some_and(|a| !a.has_key) {
-        return Err(ConnectError::PublicOnly(record.nickname.clone()));
+        return Err(ConnectError::PublicOnly(record.described.nickname.clone()));
     }
     let password = match typed {
         Some(p) => p,
         None if record.keychain_account.is_some() => {
-            listed::password(store, keychains, &record.sha256_fingerprint)?
+            listed::password(store, keychains, &record.described.sha256_fingerprint)?
         }
-        None => return Err(ConnectError::NeedPassword(record.nickname.clone())),
+        None => {
+            return Err(ConnectError::NeedPassword(
+                record.described.nickname.clone(),
+            ))
+        }
     };
     let identity = open_file(Path::new(&record.file), &password)?;
     // The file at that path may have been replaced by another certificate.
-    if identity.fingerprint() != record.sha256_fingerprint {
+    if identity.fingerprint() != record.described.sha256_fingerprint {
         return Err(ConnectError::OtherFile(record.file.clone()));
     }
     Ok(identity)

@@ -9,15 +9,18 @@ use super::choices::{Choice, Encryption, KeyType, SignatureHash};
 use super::password::Password;
 use crate::ids::{Fingerprint, Serial};
 
-/// Public facts about an issued certificate: safe to show, log and store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Facts {
+/// What a certificate is, as the list records it and every screen shows it:
+/// public, safe to show, log and store. An issued certificate's facts and a
+/// listed certificate's record both hold one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Described {
+    /// SHA-256 of the certificate: its id in the list.
+    pub sha256_fingerprint: Fingerprint,
     pub nickname: String,
     /// The subject as a distinguished name, e.g. `CN=Billing API`.
     pub subject: String,
     pub serial: Serial,
-    /// SHA-256 of the certificate: its id in the list.
-    pub sha256_fingerprint: Fingerprint,
     /// SHA-1 of the certificate (Windows' "thumbprint"), plain upper-case hex.
     pub sha1_thumbprint: String,
     pub not_before: Timestamp,
@@ -29,6 +32,13 @@ pub struct Facts {
     pub key_type: KeyType,
     pub signature_hash: SignatureHash,
     pub encryption: Encryption,
+}
+
+/// Public facts about an issued certificate: what it is, who signed it, and
+/// the certificate itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub described: Described,
     /// The authority that signed it; None: self-signed, or requested.
     pub signed_by: Option<super::signer::SignedBy>,
     /// The certificate authority that signed it, by name, when it answered
@@ -48,14 +58,14 @@ impl Facts {
     pub fn summary(&self) -> String {
         format!(
             "Subject:         {}\nValid until:     {} ({}; {} UTC)\nKey:             {}, signed with {}\nFile protection: {}\nSHA-256:         {}",
-            self.subject,
-            self.not_after_local,
-            self.zone,
-            self.not_after.strftime("%Y-%m-%d %H:%M:%S"),
-            self.key_type.label(),
-            self.signature_hash.label(),
-            self.encryption.label(),
-            self.sha256_fingerprint
+            self.described.subject,
+            self.described.not_after_local,
+            self.described.zone,
+            self.described.not_after.strftime("%Y-%m-%d %H:%M:%S"),
+            self.described.key_type.label(),
+            self.described.signature_hash.label(),
+            self.described.encryption.label(),
+            self.described.sha256_fingerprint
         ) + &self
             .signed_by
             .as_ref()

@@ -25,7 +25,7 @@ pub use choices::{
 };
 pub use dates::{parse_date, EndDateRange, MAX_VALIDITY_YEARS};
 pub use error::{Field, FieldError, InvalidRequest, IssueError, Suggestion};
-pub use issued::{Facts, Issued};
+pub use issued::{Described, Facts, Issued};
 pub use nickname::{Nickname, NICKNAME_MAX_CHARS};
 pub use password::Password;
 pub use request::{RawRequest, Request};
@@ -89,19 +89,21 @@ pub fn issue_signed(
         .strftime("%Y-%m-%d %H:%M:%S %Z")
         .to_string();
     let facts = Facts {
-        nickname: request.nickname().as_str().to_string(),
-        subject: parsed.subject().to_string(),
-        serial: Serial::from_bytes(parsed.raw_serial())
-            .map_err(|e| IssueError::Certificate(e.to_string()))?,
-        sha256_fingerprint: Fingerprint::of(&made.cert_der),
-        sha1_thumbprint: crate::ids::hex(sha1.as_ref(), ""),
-        not_before: made.not_before,
-        not_after: made.not_after,
-        zone,
-        not_after_local,
-        key_type: request.key_type(),
-        signature_hash: request.signature_hash(),
-        encryption: request.encryption(),
+        described: Described {
+            nickname: request.nickname().as_str().to_string(),
+            subject: parsed.subject().to_string(),
+            serial: Serial::from_bytes(parsed.raw_serial())
+                .map_err(|e| IssueError::Certificate(e.to_string()))?,
+            sha256_fingerprint: Fingerprint::of(&made.cert_der),
+            sha1_thumbprint: crate::ids::hex(sha1.as_ref(), ""),
+            not_before: made.not_before,
+            not_after: made.not_after,
+            zone,
+            not_after_local,
+            key_type: request.key_type(),
+            signature_hash: request.signature_hash(),
+            encryption: request.encryption(),
+        },
         signed_by: signer.map(|s| s.signed_by.clone()),
         requested_from: None,
         certificate_der: made.cert_der,
@@ -140,20 +142,22 @@ mod tests {
     fn issue_states_the_facts() {
         let issued = issue(&request("ecdsa-p256", "aes-256"), &clock()).unwrap();
         let f = &issued.facts;
-        assert_eq!(f.subject, "CN=Engine test");
-        assert_eq!(f.not_before.to_string(), "2026-11-28T09:55:00Z");
-        assert_eq!(f.not_after.to_string(), "2027-03-31T21:59:59Z");
-        assert_eq!(f.not_after_local, "2027-03-31 23:59:59 CEST");
-        assert_eq!(f.zone, "Europe/Berlin");
-        assert_eq!(f.sha256_fingerprint.to_string().len(), 32 * 3 - 1);
-        assert_eq!(f.sha1_thumbprint.len(), 40);
-        assert_eq!(f.serial.bytes().len(), 16);
+        assert_eq!(f.described.subject, "CN=Engine test");
+        assert_eq!(f.described.not_before.to_string(), "2026-11-28T09:55:00Z");
+        assert_eq!(f.described.not_after.to_string(), "2027-03-31T21:59:59Z");
+        assert_eq!(f.described.not_after_local, "2027-03-31 23:59:59 CEST");
+        assert_eq!(f.described.zone, "Europe/Berlin");
+        assert_eq!(f.described.sha256_fingerprint.to_string().len(), 32 * 3 - 1);
+        assert_eq!(f.described.sha1_thumbprint.len(), 40);
+        assert_eq!(f.described.serial.bytes().len(), 16);
         let sha256 = digest::digest(&digest::SHA256, &f.certificate_der);
-        assert_eq!(f.sha256_fingerprint.bytes(), sha256.as_ref());
+        assert_eq!(f.described.sha256_fingerprint.bytes(), sha256.as_ref());
         assert!(f
             .certificate_pem()
             .starts_with("-----BEGIN CERTIFICATE-----\n"));
-        assert!(f.summary().contains(&f.sha256_fingerprint.to_string()));
+        assert!(f
+            .summary()
+            .contains(&f.described.sha256_fingerprint.to_string()));
     }
 
     #[test]

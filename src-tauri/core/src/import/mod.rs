@@ -173,16 +173,16 @@ pub fn add(
     if let Some(same) = loaded
         .records
         .iter()
-        .find(|r| r.sha256_fingerprint == c.sha256_fingerprint)
+        .find(|r| r.described.sha256_fingerprint == c.sha256_fingerprint)
     {
-        return Err(StoreError::AlreadyListed(same.nickname.clone()).into());
+        return Err(StoreError::AlreadyListed(same.described.nickname.clone()).into());
     }
     if !c.client_auth && !adding.confirm_any_purpose {
         return Err(ImportError::NotForClientAuth(c.subject.clone()));
     }
     let nickname = Nickname::parse(
         adding.nickname,
-        loaded.records.iter().map(|r| r.nickname.as_str()),
+        loaded.records.iter().map(|r| r.described.nickname.as_str()),
     )
     .map_err(ImportError::Nickname)?;
     let has_key = adding.inspected.with_key.is_some();
@@ -203,18 +203,20 @@ pub fn add(
         .filter(|a| a.issued(&c.der))
         .map(|a| a.signed_by());
     let record = Record {
-        sha256_fingerprint: c.sha256_fingerprint,
-        nickname: nickname.as_str().to_string(),
-        subject: c.subject.clone(),
-        serial: c.serial.clone(),
-        sha1_thumbprint: c.sha1_thumbprint.clone(),
-        not_before: c.not_before,
-        not_after: c.not_after,
-        zone: clock.zone_name(),
-        not_after_local: crate::clock::local_time(c.not_after, &clock.zone),
-        key_type: c.closest_key,
-        signature_hash: c.closest_hash,
-        encryption: adding.inspected.encryption,
+        described: crate::engine::Described {
+            sha256_fingerprint: c.sha256_fingerprint,
+            nickname: nickname.as_str().to_string(),
+            subject: c.subject.clone(),
+            serial: c.serial.clone(),
+            sha1_thumbprint: c.sha1_thumbprint.clone(),
+            not_before: c.not_before,
+            not_after: c.not_after,
+            zone: clock.zone_name(),
+            not_after_local: crate::clock::local_time(c.not_after, &clock.zone),
+            key_type: c.closest_key,
+            signature_hash: c.closest_hash,
+            encryption: adding.inspected.encryption,
+        },
         certificate_pem: crate::engine::issued::pem_of_certificate(&c.der),
         file: shown.display().to_string(),
         keychain_account: account.clone(),

@@ -59,8 +59,8 @@ impl Preview {
                     not_yet_valid: c.not_before > clock.now,
                     listed_as: listed
                         .iter()
-                        .find(|r| r.sha256_fingerprint == c.sha256_fingerprint)
-                        .map(|r| r.nickname.clone()),
+                        .find(|r| r.described.sha256_fingerprint == c.sha256_fingerprint)
+                        .map(|r| r.described.nickname.clone()),
                     candidate: c.clone(),
                 }
             })
@@ -70,7 +70,7 @@ impl Preview {
             .and_then(|i| inspected.certificates.get(i))
             .or(inspected.certificates.first());
         let suggested = first
-            .map(|c| suggested_nickname(c, listed.iter().map(|r| r.nickname.as_str())))
+            .map(|c| suggested_nickname(c, listed.iter().map(|r| r.described.nickname.as_str())))
             .unwrap_or_default();
         Preview {
             format: inspected

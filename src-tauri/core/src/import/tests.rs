@@ -41,7 +41,10 @@ fn a_pkcs12_file_needs_its_password_and_names_the_field() {
     assert_eq!(ok.format, Format::Pkcs12);
     assert_eq!(ok.with_key, Some(0));
     let c = &ok.certificates[0];
-    assert_eq!(c.sha256_fingerprint, issued.facts.sha256_fingerprint);
+    assert_eq!(
+        c.sha256_fingerprint,
+        issued.facts.described.sha256_fingerprint
+    );
     assert_eq!(c.common_name.as_deref(), Some("Billing API"));
     assert!(c.client_auth && c.self_signed && !c.is_authority);
     assert_eq!(c.key, "ECDSA P-256");

@@ -49,7 +49,7 @@ pub fn add_file(
                 .load()?
                 .records
                 .into_iter()
-                .map(|r| r.nickname)
+                .map(|r| r.described.nickname)
                 .collect();
             let (_, c) = chosen(&inspected, file.choice)?;
             suggested_nickname(c, taken.iter().map(String::as_str))

@@ -71,7 +71,7 @@ fn made_kept_confirmed_saved_then_wiped() {
     assert_eq!(p.password().unwrap().as_str(), made.password.as_str());
 
     let kept = p.keep().unwrap();
-    let account = keychain::account_for("Life", &made.facts.sha256_fingerprint);
+    let account = keychain::account_for("Life", &made.facts.described.sha256_fingerprint);
     assert_eq!(kept.account, account);
     assert_eq!(w.stored(&account).as_deref(), Some(made.password.as_str()));
 
@@ -92,10 +92,10 @@ fn made_kept_confirmed_saved_then_wiped() {
     ));
     assert!(matches!(p.keep(), Err(LifeError::AlreadySaved(_))));
     let (facts, _) = p.saved().unwrap();
-    assert_eq!(facts.nickname, "Life");
+    assert_eq!(facts.described.nickname, "Life");
 
     // Recorded, with the account of its own.
-    let listed = w.store().get(&facts.sha256_fingerprint).unwrap();
+    let listed = w.store().get(&facts.described.sha256_fingerprint).unwrap();
     assert_eq!(listed.keychain_account.as_deref(), Some(account.as_str()));
     assert_eq!(w.stored(&account).as_deref(), Some(made.password.as_str()));
 }
@@ -137,8 +137,8 @@ fn discard_wipes_and_deletes_its_keychain_entry_only() {
     // entry of its own.
     let second = make(&p, "Discard me");
     assert_ne!(
-        second.facts.sha256_fingerprint,
-        made.facts.sha256_fingerprint
+        second.facts.described.sha256_fingerprint,
+        made.facts.described.sha256_fingerprint
     );
     let second_account = p.keep().unwrap().account;
     assert_ne!(second_account, account);
@@ -300,7 +300,10 @@ fn retract_takes_back_file_record_and_entry() {
     p.save(&target).unwrap();
     p.retract().unwrap();
     assert!(!target.exists());
-    assert!(w.store().get(&made.facts.sha256_fingerprint).is_err());
+    assert!(w
+        .store()
+        .get(&made.facts.described.sha256_fingerprint)
+        .is_err());
     assert_eq!(w.stored(&account), None);
     assert!(matches!(p.retract(), Err(LifeError::NotSaved)));
 }
@@ -311,7 +314,7 @@ fn a_keychain_failure_says_why_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let p = Pending::new(Ok(Store::at(dir.path())), keychains, Spares::new());
     let made = make(&p, "Denied");
-    let account = keychain::account_for("Denied", &made.facts.sha256_fingerprint);
+    let account = keychain::account_for("Denied", &made.facts.described.sha256_fingerprint);
     let entry = store.build(keychain::SERVICE, &account, None).unwrap();
     entry
         .as_any()
@@ -355,7 +358,10 @@ fn a_pem_copy_is_saved_encrypted_and_goes_with_a_discard() {
     p.save_pem(&pem).unwrap();
     let saved = p.save(&w.path("pem2.p12")).unwrap();
     assert!(saved.pem.is_some());
-    let record = w.store().get(&made.facts.sha256_fingerprint).unwrap();
+    let record = w
+        .store()
+        .get(&made.facts.described.sha256_fingerprint)
+        .unwrap();
     assert!(record.pem_file.unwrap().ends_with("pem2.pem"));
     // After the .p12 the key is gone: no more PEM copies.
     assert!(matches!(
@@ -392,7 +398,10 @@ fn a_certificate_signed_by_the_authority_is_made_saved_and_listed_as_such() {
         "chain in the PEM copy"
     );
     p.save(&w.path("signed.p12")).unwrap();
-    let listed = w.store().get(&made.facts.sha256_fingerprint).unwrap();
+    let listed = w
+        .store()
+        .get(&made.facts.described.sha256_fingerprint)
+        .unwrap();
     assert_eq!(listed.signed_by, Some(a.signed_by()));
 }
 

@@ -144,8 +144,8 @@ impl Details {
             signed_by,
             last_test_text,
             last_test_url: r.last_test.as_ref().map(|t| t.url.clone()),
-            issued: local_time(r.not_before, &clock.zone),
-            expires: local_time(r.not_after, &clock.zone),
+            issued: local_time(r.described.not_before, &clock.zone),
+            expires: local_time(r.described.not_after, &clock.zone),
             zone: clock.zone_name(),
             status_text: match revoked {
                 Some(v) => format!("revoked on {}", local_day(v.at, &clock.zone)),
@@ -155,27 +155,27 @@ impl Details {
             file_exists: std::path::Path::new(&r.file).is_file(),
             in_keychain: r.in_keychain(),
             keychain_text,
-            key_type: r
-                .added
-                .as_ref()
-                .map_or_else(|| r.key_type.label().to_string(), |a| a.key.clone()),
+            key_type: r.added.as_ref().map_or_else(
+                || r.described.key_type.label().to_string(),
+                |a| a.key.clone(),
+            ),
             signature_hash: r.added.as_ref().map_or_else(
-                || r.signature_hash.label().to_string(),
+                || r.described.signature_hash.label().to_string(),
                 |a| a.signature.clone(),
             ),
             encryption: match &r.added {
-                None => r.encryption.label().to_string(),
+                None => r.described.encryption.label().to_string(),
                 Some(a) => a
                     .protection
                     .clone()
                     .unwrap_or_else(|| "none: a public certificate, without its key".into()),
             },
-            id: r.sha256_fingerprint,
-            sha256_fingerprint: r.sha256_fingerprint,
-            nickname: r.nickname,
-            subject: r.subject,
-            serial: r.serial,
-            sha1_thumbprint: r.sha1_thumbprint,
+            id: r.described.sha256_fingerprint,
+            sha256_fingerprint: r.described.sha256_fingerprint,
+            nickname: r.described.nickname,
+            subject: r.described.subject,
+            serial: r.described.serial,
+            sha1_thumbprint: r.described.sha1_thumbprint,
             file: r.file,
         }
     }

@@ -114,11 +114,11 @@ impl Home {
                     status,
                     revoked: revoked.is_some(),
                     signed_by: signer_short(&r),
-                    expires: local_day(r.not_after, &clock.zone),
+                    expires: local_day(r.described.not_after, &clock.zone),
                     in_keychain: r.in_keychain(),
                     added: r.added.is_some(),
-                    id: r.sha256_fingerprint,
-                    nickname: r.nickname,
+                    id: r.described.sha256_fingerprint,
+                    nickname: r.described.nickname,
                     file: r.file,
                 }
             })

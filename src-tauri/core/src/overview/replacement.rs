@@ -35,7 +35,7 @@ pub fn replacement(
     let authority = crate::authority::load(store).ok().flatten();
     let old = records
         .iter()
-        .find(|r| r.sha256_fingerprint == *id)
+        .find(|r| r.described.sha256_fingerprint == *id)
         .ok_or(StoreError::NotFound)?;
     let requests: Vec<String> = crate::requested::waiting::list(store)
         .unwrap_or_default()
@@ -44,15 +44,15 @@ pub fn replacement(
         .collect();
     let taken = records
         .iter()
-        .map(|r| r.nickname.as_str())
+        .map(|r| r.described.nickname.as_str())
         .chain(requests.iter().map(String::as_str))
         .chain(pending);
     Ok(Replacement {
-        replaces: old.nickname.clone(),
-        nickname: store::replacement_nickname(&old.nickname, taken),
-        key_type: old.key_type.token(),
-        signature_hash: old.signature_hash.token(),
-        encryption: old.encryption.token(),
+        replaces: old.described.nickname.clone(),
+        nickname: store::replacement_nickname(&old.described.nickname, taken),
+        key_type: old.described.key_type.token(),
+        signature_hash: old.described.signature_hash.token(),
+        encryption: old.described.encryption.token(),
         signed_by: if old.requested_from.is_some() {
             // A new request to the same CA.
             SignerKind::Ca.token()

@@ -20,8 +20,8 @@ use super::csr::request_pem;
 use crate::clock::Clock;
 use crate::engine::certificate::generate_key;
 use crate::engine::{
-    pkcs12, Choice, Encryption, Facts, FieldError, InvalidRequest, IssueError, Issued, KeyType,
-    Nickname, Password, RawRequest, SignatureHash, SignerKind, Signing,
+    pkcs12, Choice, Described, Encryption, Facts, FieldError, InvalidRequest, IssueError, Issued,
+    KeyType, Nickname, Password, RawRequest, SignatureHash, SignerKind, Signing,
 };
 use crate::ids::hex;
 use crate::keychain::{KeychainError, Keychains};
@@ -279,7 +279,7 @@ fn taken(store: &Store) -> Result<Vec<String>, RequestError> {
         .load()?
         .records
         .into_iter()
-        .map(|r| r.nickname)
+        .map(|r| r.described.nickname)
         .collect();
     names.extend(list(store)?.into_iter().map(|w| w.nickname));
     Ok(names)
@@ -458,19 +458,21 @@ pub fn complete(
     pkcs12::check(&p12, &password, naming, &joined.leaf.der)?;
     let leaf = &joined.leaf;
     let facts = Facts {
-        nickname: waiting.nickname.clone(),
-        subject: leaf.subject.clone(),
-        serial: leaf.serial.clone(),
-        sha256_fingerprint: leaf.sha256_fingerprint,
-        sha1_thumbprint: leaf.sha1_thumbprint.clone(),
-        not_before: leaf.not_before,
-        not_after: leaf.not_after,
-        zone: clock.zone_name(),
-        not_after_local: crate::clock::local_time(leaf.not_after, &clock.zone),
-        key_type: waiting.key_type,
-        // The CA chose how to sign; the closest of AuthCert's hashes.
-        signature_hash: leaf.closest_hash,
-        encryption: waiting.encryption,
+        described: Described {
+            nickname: waiting.nickname.clone(),
+            subject: leaf.subject.clone(),
+            serial: leaf.serial.clone(),
+            sha256_fingerprint: leaf.sha256_fingerprint,
+            sha1_thumbprint: leaf.sha1_thumbprint.clone(),
+            not_before: leaf.not_before,
+            not_after: leaf.not_after,
+            zone: clock.zone_name(),
+            not_after_local: crate::clock::local_time(leaf.not_after, &clock.zone),
+            key_type: waiting.key_type,
+            // The CA chose how to sign; the closest of AuthCert's hashes.
+            signature_hash: leaf.closest_hash,
+            encryption: waiting.encryption,
+        },
         signed_by: None,
         requested_from: Some(joined.ca_name.clone()),
         certificate_der: leaf.der.clone(),

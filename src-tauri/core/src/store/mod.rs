@@ -372,16 +372,16 @@ impl Store {
         self.change(|records| {
             if let Some(same) = records
                 .iter()
-                .find(|r| r.sha256_fingerprint == record.sha256_fingerprint)
+                .find(|r| r.described.sha256_fingerprint == record.described.sha256_fingerprint)
             {
-                return Err(StoreError::AlreadyListed(same.nickname.clone()));
+                return Err(StoreError::AlreadyListed(same.described.nickname.clone()));
             }
-            let key = Nickname::uniqueness_key_of(&record.nickname);
+            let key = Nickname::uniqueness_key_of(&record.described.nickname);
             if records
                 .iter()
-                .any(|r| Nickname::uniqueness_key_of(&r.nickname) == key)
+                .any(|r| Nickname::uniqueness_key_of(&r.described.nickname) == key)
             {
-                return Err(StoreError::Duplicate(record.nickname.clone()));
+                return Err(StoreError::Duplicate(record.described.nickname.clone()));
             }
             records.push(record);
             Ok(())
@@ -392,7 +392,8 @@ impl Store {
     /// Records a certificate (again, if its fingerprint is listed).
     pub fn add(&self, record: Record) -> Result<Vec<Damaged>, StoreError> {
         self.change(|records| {
-            records.retain(|r| r.sha256_fingerprint != record.sha256_fingerprint);
+            records
+                .retain(|r| r.described.sha256_fingerprint != record.described.sha256_fingerprint);
             records.push(record);
             Ok(())
         })
@@ -404,7 +405,7 @@ impl Store {
         self.load()?
             .records
             .into_iter()
-            .find(|r| r.sha256_fingerprint == *fingerprint)
+            .find(|r| r.described.sha256_fingerprint == *fingerprint)
             .ok_or(StoreError::NotFound)
     }
 
@@ -417,7 +418,7 @@ impl Store {
         self.change(|records| {
             let r = records
                 .iter_mut()
-                .find(|r| r.sha256_fingerprint == *fingerprint)
+                .find(|r| r.described.sha256_fingerprint == *fingerprint)
                 .ok_or(StoreError::NotFound)?;
             edit(r);
             Ok(r.clone())
@@ -459,7 +460,7 @@ impl Store {
         self.change(|records| {
             let at = records
                 .iter()
-                .position(|r| r.sha256_fingerprint == *fingerprint)
+                .position(|r| r.described.sha256_fingerprint == *fingerprint)
                 .ok_or(StoreError::NotFound)?;
             Ok(records.remove(at))
         })
@@ -540,9 +541,15 @@ fn parse_list(bytes: &[u8]) -> Parsed {
 
 fn sort(records: &mut [Record]) {
     records.sort_by(|a, b| {
-        a.not_after
-            .cmp(&b.not_after)
-            .then_with(|| a.nickname.to_lowercase().cmp(&b.nickname.to_lowercase()))
+        a.described
+            .not_after
+            .cmp(&b.described.not_after)
+            .then_with(|| {
+                a.described
+                    .nickname
+                    .to_lowercase()
+                    .cmp(&b.described.nickname.to_lowercase())
+            })
     });
 }
 

@@ -9,26 +9,16 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::NICKNAME_MAX_CHARS;
-use crate::engine::{Encryption, Facts, KeyType, Nickname, SignatureHash, SignedBy};
-use crate::ids::{Fingerprint, Serial};
+use crate::engine::{Described, Facts, Nickname, SignedBy};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
-    /// The SHA-256 fingerprint: unique per certificate, the record's key.
-    pub sha256_fingerprint: Fingerprint,
-    pub nickname: String,
-    pub subject: String,
-    pub serial: Serial,
-    pub sha1_thumbprint: String,
-    pub not_before: Timestamp,
-    pub not_after: Timestamp,
-    /// The time zone the end date was chosen in, and notAfter as read there.
-    pub zone: String,
-    pub not_after_local: String,
-    pub key_type: KeyType,
-    pub signature_hash: SignatureHash,
-    pub encryption: Encryption,
+    /// What the certificate is; its SHA-256 fingerprint is the record's
+    /// key. Flattened: the list's file keeps these fields at the top of
+    /// each record, as every format has.
+    #[serde(flatten)]
+    pub described: Described,
     pub certificate_pem: String,
     /// Where the `.p12` file was saved.
     pub file: String,
@@ -94,18 +84,7 @@ impl Record {
         now: Timestamp,
     ) -> Record {
         Record {
-            sha256_fingerprint: facts.sha256_fingerprint,
-            nickname: facts.nickname.clone(),
-            subject: facts.subject.clone(),
-            serial: facts.serial.clone(),
-            sha1_thumbprint: facts.sha1_thumbprint.clone(),
-            not_before: facts.not_before,
-            not_after: facts.not_after,
-            zone: facts.zone.clone(),
-            not_after_local: facts.not_after_local.clone(),
-            key_type: facts.key_type,
-            signature_hash: facts.signature_hash,
-            encryption: facts.encryption,
+            described: facts.described.clone(),
             certificate_pem: facts.certificate_pem(),
             file: file.display().to_string(),
             keychain_account,
@@ -154,7 +133,7 @@ impl Record {
     }
 
     pub fn status(&self, now: Timestamp, zone: &TimeZone, reminder_days: u32) -> Status {
-        Status::of(self.not_after, now, zone, reminder_days)
+        Status::of(self.described.not_after, now, zone, reminder_days)
     }
 }
 

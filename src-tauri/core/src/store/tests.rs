@@ -11,18 +11,20 @@ fn fp(n: usize) -> Fingerprint {
 
 fn record(n: usize, not_after: &str) -> Record {
     Record {
-        sha256_fingerprint: fp(n),
-        nickname: format!("Cert {n}"),
-        subject: format!("CN=Cert {n}"),
-        serial: crate::ids::Serial::from_bytes(&n.to_be_bytes()).unwrap(),
-        sha1_thumbprint: format!("{n:040X}"),
-        not_before: "2026-01-01T00:00:00Z".parse().unwrap(),
-        not_after: not_after.parse().unwrap(),
-        zone: "UTC".into(),
-        not_after_local: not_after.into(),
-        key_type: KeyType::EcdsaP256,
-        signature_hash: SignatureHash::Sha256,
-        encryption: Encryption::Aes256,
+        described: crate::engine::Described {
+            sha256_fingerprint: fp(n),
+            nickname: format!("Cert {n}"),
+            subject: format!("CN=Cert {n}"),
+            serial: crate::ids::Serial::from_bytes(&n.to_be_bytes()).unwrap(),
+            sha1_thumbprint: format!("{n:040X}"),
+            not_before: "2026-01-01T00:00:00Z".parse().unwrap(),
+            not_after: not_after.parse().unwrap(),
+            zone: "UTC".into(),
+            not_after_local: not_after.into(),
+            key_type: KeyType::EcdsaP256,
+            signature_hash: SignatureHash::Sha256,
+            encryption: Encryption::Aes256,
+        },
         certificate_pem: String::new(),
         file: format!("/tmp/cert-{n}.p12"),
         keychain_account: None,
@@ -41,7 +43,7 @@ fn names(store: &Store) -> Vec<String> {
         .unwrap()
         .records
         .into_iter()
-        .map(|r| r.nickname)
+        .map(|r| r.described.nickname)
         .collect()
 }
 
@@ -95,7 +97,7 @@ fn records_come_back_sorted_by_expiry_and_change_by_fingerprint() {
         store.get(&fp(3)).unwrap().keychain_account.as_deref(),
         Some("Cert 3 (00000003)")
     );
-    assert_eq!(store.remove(&fp(2)).unwrap().nickname, "Cert 2");
+    assert_eq!(store.remove(&fp(2)).unwrap().described.nickname, "Cert 2");
     assert_eq!(names(&store), ["Cert 3", "Cert 1"]);
     assert!(matches!(store.remove(&fp(2)), Err(StoreError::NotFound)));
     assert!(matches!(store.get(&fp(99)), Err(StoreError::NotFound)));
@@ -304,7 +306,7 @@ fn a_new_nickname_is_taken_once_under_the_lock() {
     store.add_new(record(1, "2027-01-01T00:00:00Z")).unwrap();
     // Same nickname in another case and spacing, another certificate.
     let mut clash = record(2, "2027-01-01T00:00:00Z");
-    clash.nickname = "  CERT 1 ".into();
+    clash.described.nickname = "  CERT 1 ".into();
     match store.add_new(clash) {
         Err(StoreError::Duplicate(name)) => assert_eq!(name, "  CERT 1 "),
         other => panic!("{other:?}"),
