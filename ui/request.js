@@ -85,13 +85,9 @@
   }
   el('complete-back').addEventListener('click', () => app.home.open());
   el('complete-open').addEventListener('click', once(() => complete('complete_open', {})));
+  // An empty paste is refused by Rust, like any other answer it cannot use.
   el('complete-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    if (!answer.value.trim()) {
-      answerError('Answer: paste the CA\'s answer first, or open its file.');
-      answer.focus();
-      return;
-    }
     once(() => complete('complete_paste', { answer: answer.value }))();
   });
 

@@ -32,10 +32,16 @@ pub struct RequestView {
     destinations: Vec<Destination>,
 }
 
+/// Where the request `w` may go, its files named as the dialogs suggest.
+fn destinations_of(w: &Waiting) -> Vec<Destination> {
+    requested::destinations(
+        &filename::suggested(&w.nickname, "csr"),
+        &filename::suggested(&w.nickname, "cer"),
+    )
+}
+
 impl RequestView {
     fn of(w: &Waiting) -> RequestView {
-        let file = filename::suggested(&w.nickname, "csr");
-        let answer = filename::suggested(&w.nickname, "cer");
         RequestView {
             status_text: w.status_text(&Clock::system()),
             key_text: format!(
@@ -44,7 +50,7 @@ impl RequestView {
                 keychain::SERVICE,
                 w.keychain_account
             ),
-            destinations: requested::destinations(&file, &answer),
+            destinations: destinations_of(w),
             nickname: w.nickname.clone(),
         }
     }
@@ -54,9 +60,21 @@ fn nickname_of(v: Value) -> Result<String, AppError> {
     text_of(v, "nickname", "Request", MAX_NICKNAME_CHARS)
 }
 
-/// The waiting request `nickname`.
+/// The waiting request `nickname` (read from requests.json).
 fn waiting_of(pending: &PendingState, nickname: &str) -> Result<Waiting, AppError> {
     Ok(waiting::get(pending.store()?, nickname)?)
+}
+
+/// Runs `f` on the waiting request named by the page, off the async
+/// runtime's threads (it reads the requests' file).
+async fn with_waiting<T: Send + 'static>(
+    what: &'static str,
+    nickname: Value,
+    pending: &PendingState,
+    f: impl FnOnce(Waiting) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let (nickname, pending) = (nickname_of(nickname)?, pending.clone());
+    blocking(what, move || f(waiting_of(&pending, &nickname)?)).await
 }
 
 /// Makes the key (into the keychain) and the request of the form.
@@ -84,9 +102,8 @@ pub async fn request_view(
     nickname: Value,
     pending: State<'_, PendingState>,
 ) -> Result<RequestView, AppError> {
-    let (nickname, pending) = (nickname_of(nickname)?, pending.inner().clone());
-    blocking("reading the request", move || {
-        Ok(RequestView::of(&waiting_of(&pending, &nickname)?))
+    with_waiting("reading the request", nickname, &pending, |w| {
+        Ok(RequestView::of(&w))
     })
     .await
 }
@@ -98,8 +115,10 @@ pub async fn request_copy<R: Runtime>(
     app: AppHandle<R>,
     pending: State<'_, PendingState>,
 ) -> Result<(), AppError> {
-    let w = waiting_of(&pending, &nickname_of(nickname)?)?;
-    clipboard::copy_text(&app, &w.request)
+    with_waiting("copying the request", nickname, &pending, move |w| {
+        clipboard::copy_text(&app, &w.request)
+    })
+    .await
 }
 
 /// Copies the example of one destination (by its id).
@@ -111,19 +130,19 @@ pub async fn request_copy_example<R: Runtime>(
     pending: State<'_, PendingState>,
 ) -> Result<(), AppError> {
     let id = text_of(id, "id", "Example", MAX_EXAMPLE_ID_BYTES)?;
-    let w = waiting_of(&pending, &nickname_of(nickname)?)?;
-    let view = RequestView::of(&w);
-    let example = view
-        .destinations
-        .iter()
-        .find(|d| d.id == id)
-        .ok_or_else(|| AppError::input("id", "Example: there is no example of that name."))?;
-    let text = if example.pastes_request {
-        &w.request
-    } else {
-        &example.example
-    };
-    clipboard::copy_text(&app, text)
+    with_waiting("copying the example", nickname, &pending, move |w| {
+        let example = destinations_of(&w)
+            .into_iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| AppError::input("id", "Example: there is no example of that name."))?;
+        let text = if example.pastes_request {
+            &w.request
+        } else {
+            &example.example
+        };
+        clipboard::copy_text(&app, text)
+    })
+    .await
 }
 
 /// Asks where, then saves the request's file (`.csr`); answers where.
@@ -133,8 +152,7 @@ pub async fn request_save<R: Runtime>(
     window: WebviewWindow<R>,
     pending: State<'_, PendingState>,
 ) -> Result<String, AppError> {
-    let w = waiting_of(&pending, &nickname_of(nickname)?)?;
-    blocking("saving the request", move || {
+    with_waiting("saving the request", nickname, &pending, move |w| {
         let path = dialog::save_path(
             &window,
             "Save request",
