@@ -118,6 +118,35 @@ fn openssl_ca(dir: &Path) {
     );
 }
 
+/// The intermediate of `openssl_ca` signs `csr` into `out` (both in
+/// `dir`) as the README's example says, keeping the requested extensions.
+fn intermediate_signs(dir: &Path, csr: &str, out: &str) {
+    let p = |name: &str| dir.join(name).display().to_string();
+    ok(
+        tool(
+            "openssl",
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &p(csr),
+                "-CA",
+                &p("int.crt"),
+                "-CAkey",
+                &p("int.key"),
+                "-CAcreateserial",
+                "-copy_extensions",
+                "copyall",
+                "-days",
+                "20",
+                "-out",
+                &p(out),
+            ],
+        ),
+        "the CA signs",
+    );
+}
+
 #[test]
 fn a_request_signed_by_an_openssl_ca_completes_into_a_p12_with_its_chain() {
     let bus = Bus::start("requested", Keyring::Unlocked);
@@ -216,29 +245,7 @@ fn a_request_signed_by_an_openssl_ca_completes_into_a_p12_with_its_chain() {
 
     // The CA signs it as the README's example says; the answer comes back
     // root first.
-    ok(
-        tool(
-            "openssl",
-            &[
-                "x509",
-                "-req",
-                "-in",
-                &p("billing.csr"),
-                "-CA",
-                &p("int.crt"),
-                "-CAkey",
-                &p("int.key"),
-                "-CAcreateserial",
-                "-copy_extensions",
-                "copyall",
-                "-days",
-                "20",
-                "-out",
-                &p("leaf.crt"),
-            ],
-        ),
-        "the CA signs",
-    );
+    intermediate_signs(dir, "billing.csr", "leaf.crt");
     let answer: String = ["root.crt", "int.crt", "leaf.crt"]
         .iter()
         .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
@@ -680,30 +687,7 @@ fn digicert_stand_in(listener: std::net::TcpListener, dir: &Path) -> serde_json:
     reader.read_exact(&mut body).unwrap();
     let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
     std::fs::write(dir.join("posted.csr"), body["csr"].as_str().unwrap()).unwrap();
-    let p = |name: &str| dir.join(name).display().to_string();
-    ok(
-        tool(
-            "openssl",
-            &[
-                "x509",
-                "-req",
-                "-in",
-                &p("posted.csr"),
-                "-CA",
-                &p("int.crt"),
-                "-CAkey",
-                &p("int.key"),
-                "-CAcreateserial",
-                "-copy_extensions",
-                "copyall",
-                "-days",
-                "20",
-                "-out",
-                &p("posted.crt"),
-            ],
-        ),
-        "the stand-in signs",
-    );
+    intermediate_signs(dir, "posted.csr", "posted.crt");
     let chain: String = ["posted.crt", "int.crt", "root.crt"]
         .iter()
         .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
