@@ -7,6 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
+# A test run builds once: incremental compilation's caches would only add
+# gigabytes to target/ (see the [profile.dev] note in Cargo.toml).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+disk() { echo "== disk: target/ $(du -sh target 2>/dev/null | cut -f1), free $(df -h --output=avail . | tail -n 1 | tr -d ' ') ($1)" >&2; }
+disk start
 
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 echo "== cargo fmt --check" >&2
@@ -21,8 +26,10 @@ echo "== cargo test, every crate (the core's and the command line's own tests to
 cargo test --locked --workspace --exclude bare-window --all-targets --features test-hooks
 echo "== the core's layers point only down (tests/layers.rs; run above, its order printed here)" >&2
 cargo test --locked --quiet --features test-hooks --test layers -- --nocapture the_core_s_modules_only_point_down
+disk "after the Linux tests"
 echo "== Windows: linted, built, unit tests and the command-line suites under Wine (scripts/windows.sh)" >&2
 scripts/windows.sh
+disk "after Windows"
 echo "== macOS: linted (scripts/macos.sh)" >&2
 scripts/macos.sh
 echo "== the importer's fuzz target, from the committed seed corpus (a finding fails the run)" >&2
@@ -32,3 +39,4 @@ shellcheck -S warning scripts/*.sh .ci/run
 scripts/lint-workflows.sh
 echo "== the .deb and .rpm as they ship: built, checked, installed with apt, started" >&2
 scripts/test-install.sh
+disk end
