@@ -56,6 +56,8 @@ fn record(n: usize) -> Record {
         added: None,
         signed_by: None,
         requested_from: None,
+        integrations: Vec::new(),
+        replaces: None,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Files of every earlier format still load, with their ids parsed into
 //! their types, and are written back in the current format with the ids as
-//! they always read: the list of certificates (formats 1 to 4), the
+//! they always read: the list of certificates (formats 1 to 6), the
 //! authority's file (1 and 2) and the kept revocations (1). The files under
 //! tests/data/list-formats/ are written as each format was.
 
@@ -72,6 +72,27 @@ fn lists_of_every_earlier_format_load_with_typed_ids_and_are_written_back_unchan
         assert_eq!(
             record.requested_from.as_deref(),
             (format >= 5).then_some("Acme Issuing CA"),
+            "format {format}"
+        );
+        assert_eq!(
+            record
+                .integrations
+                .iter()
+                .map(|i| (i.name.as_str(), i.moved.is_some()))
+                .collect::<Vec<_>>(),
+            if format >= 6 {
+                vec![("Nightly billing export", true), ("Payroll", false)]
+            } else {
+                vec![]
+            },
+            "format {format}"
+        );
+        assert_eq!(
+            record.replaces.map(|f| f.to_string()),
+            (format >= 6).then(|| format!(
+                "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:{}",
+                "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99"
+            )),
             "format {format}"
         );
         // A change writes the current format; the ids read as before.

@@ -26,8 +26,9 @@ const LAYERS: &[&[&str]] = &[
     &["authority"],
     // Testing against an API; adding certificates made elsewhere.
     &["connect", "import"],
-    // A request to a CA, and its answer joined with the waiting key.
-    &["requested"],
+    // A request to a CA, and its answer joined with the waiting key; where
+    // each certificate is used, checked together.
+    &["requested", "integrations"],
     // A pending certificate's life.
     &["life"],
     // What the front ends show and call.

@@ -33,6 +33,7 @@ pub mod hooks;
 pub mod howto;
 pub mod ids;
 pub mod import;
+pub mod integrations;
 pub mod keychain;
 pub mod life;
 pub mod listed;

@@ -225,6 +225,8 @@ pub fn add(
         last_test: None,
         signed_by,
         requested_from: None,
+        integrations: Vec::new(),
+        replaces: None,
         added: Some(AddedFrom {
             format: adding.inspected.format.words(has_key).to_string(),
             has_key,

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-pub use record::{replacement_nickname, AddedFrom, LastTest, Record, Status};
+pub use record::{replacement_nickname, AddedFrom, Integration, LastTest, Record, Status};
 
 use crate::engine::Nickname;
 use crate::ids::Fingerprint;
@@ -28,8 +28,9 @@ use crate::ids::Fingerprint;
 /// (format 2 files are read as they are). 4: the issuing authority that
 /// signed a certificate (`signedBy`), which format 3 would drop. 5: the
 /// certificate authority that answered a request made here
-/// (`requestedFrom`), which format 4 would drop.
-pub const FORMAT: u32 = 5;
+/// (`requestedFrom`), which format 4 would drop. 6: where each
+/// certificate is used (`integrations`), which format 5 would drop.
+pub const FORMAT: u32 = 6;
 pub const LIST_NAME: &str = "certificates.json";
 pub const SETTINGS_NAME: &str = "settings.json";
 /// Damage found and not dismissed yet (`Damaged`).
@@ -333,10 +334,10 @@ impl Store {
     }
 
     /// Reads, changes and writes the list under the lock.
-    fn change<T>(
+    fn change<T, E: From<StoreError>>(
         &self,
-        f: impl FnOnce(&mut Vec<Record>) -> Result<T, StoreError>,
-    ) -> Result<(T, Vec<Damaged>), StoreError> {
+        f: impl FnOnce(&mut Vec<Record>) -> Result<T, E>,
+    ) -> Result<(T, Vec<Damaged>), E> {
         let _lock = self.lock()?;
         let Loaded {
             mut records,
@@ -446,13 +447,37 @@ impl Store {
         self.update(fingerprint, |r| r.signed_by = signed_by)
     }
 
-    /// Remembers the last test of a listed certificate against an API.
+    /// Remembers the last test of a listed certificate against an API,
+    /// and as the last test of each of its integrations at that address.
     pub fn set_last_test(
         &self,
         fingerprint: &Fingerprint,
         test: LastTest,
     ) -> Result<Record, StoreError> {
-        self.update(fingerprint, |r| r.last_test = Some(test))
+        self.update(fingerprint, |r| {
+            let replacement = r.replaces.is_some();
+            for i in r.integrations.iter_mut().filter(|i| i.url == test.url) {
+                i.tested(test.clone(), replacement);
+            }
+            r.last_test = Some(test)
+        })
+    }
+
+    /// Changes the listed record with this fingerprint under the lock, when
+    /// `edit` agrees (its error leaves the list as it was).
+    pub fn edit<T, E: From<StoreError>>(
+        &self,
+        fingerprint: &Fingerprint,
+        edit: impl FnOnce(&mut Record) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.change(|records| {
+            let r = records
+                .iter_mut()
+                .find(|r| r.described.sha256_fingerprint == *fingerprint)
+                .ok_or(StoreError::NotFound)?;
+            edit(r)
+        })
+        .map(|(out, _)| out)
     }
 
     /// Takes a certificate off the list (its file is not touched).
@@ -554,4 +579,4 @@ fn sort(records: &mut [Record]) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

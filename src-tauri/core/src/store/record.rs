@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::NICKNAME_MAX_CHARS;
 use crate::engine::{Described, Facts, Nickname, SignedBy};
+use crate::ids::Fingerprint;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -44,6 +45,55 @@ pub struct Record {
     /// a request made on this computer (list format 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requested_from: Option<String>,
+    /// Where it is used: the APIs it calls, each with its own last test
+    /// (list format 6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub integrations: Vec<Integration>,
+    /// The certificate this one replaces, when it was made with Replace…:
+    /// it took over that one's integrations, each to move (format 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Fingerprint>,
+}
+
+/// One API a certificate serves, as the admin named it. Made only through
+/// `integrations` (which parses the name, the address and the note); the
+/// list keeps it as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Integration {
+    pub name: String,
+    /// An `https://` address, as a test shows it (`LastTest::url`).
+    pub url: String,
+    /// Where it is configured, for the admin.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// The last test of this certificate at this address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_test: Option<LastTest>,
+    /// On a replacement: when a test of it at this address was first
+    /// accepted, so the integration has moved to it; None: still to move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved: Option<Timestamp>,
+}
+
+impl Integration {
+    /// The same integration on a replacement: not tested yet, to move.
+    pub fn to_move(&self) -> Integration {
+        Integration {
+            last_test: None,
+            moved: None,
+            ..self.clone()
+        }
+    }
+
+    /// Remembers a test at its address; on a `replacement`, the first
+    /// accepted one marks the integration moved.
+    pub fn tested(&mut self, test: LastTest, replacement: bool) {
+        if replacement && self.moved.is_none() && test.verdict == crate::tested::Kind::Accepted {
+            self.moved = Some(test.at);
+        }
+        self.last_test = Some(test);
+    }
 }
 
 /// What the list knows of a certificate made elsewhere, as read from its
@@ -94,7 +144,16 @@ impl Record {
             added: None,
             signed_by: facts.signed_by.clone(),
             requested_from: facts.requested_from.clone(),
+            integrations: Vec::new(),
+            replaces: None,
         }
+    }
+
+    /// Makes this certificate the replacement of `old`: it takes over
+    /// `old`'s integrations, each to move.
+    pub fn replacing(&mut self, old: &Record) {
+        self.replaces = Some(old.described.sha256_fingerprint);
+        self.integrations = old.integrations.iter().map(Integration::to_move).collect();
     }
 
     /// Paths as the admin reads them: earlier Windows builds stored them

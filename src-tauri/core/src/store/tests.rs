@@ -5,11 +5,11 @@ use super::*;
 use crate::engine::{Encryption, KeyType, SignatureHash};
 
 /// The id of the test record `n`.
-fn fp(n: usize) -> Fingerprint {
+pub(crate) fn fp(n: usize) -> Fingerprint {
     Fingerprint::of(format!("FP:{n:04}").as_bytes())
 }
 
-fn record(n: usize, not_after: &str) -> Record {
+pub(crate) fn record(n: usize, not_after: &str) -> Record {
     Record {
         described: crate::engine::Described {
             sha256_fingerprint: fp(n),
@@ -34,6 +34,8 @@ fn record(n: usize, not_after: &str) -> Record {
         added: None,
         signed_by: None,
         requested_from: None,
+        integrations: Vec::new(),
+        replaces: None,
     }
 }
 
