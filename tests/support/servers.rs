@@ -240,6 +240,21 @@ pub fn s_server(pki: &Pki, trusting: Option<&Path>, extra: &[&str]) -> Running {
 /// answers `hello <client subject>` with a Content-Length; `extra` is added
 /// to the server block.
 pub fn nginx(pki: &Pki, dir: &Path, trusting: Option<&Path>, extra: &str) -> Running {
+    nginx_listening(pki, dir, trusting, extra, "")
+}
+
+/// As `nginx`, offering HTTP/2 (and HTTP/1.1) over TLS.
+pub fn nginx_h2(pki: &Pki, dir: &Path, trusting: Option<&Path>) -> Running {
+    nginx_listening(pki, dir, trusting, "", " http2")
+}
+
+fn nginx_listening(
+    pki: &Pki,
+    dir: &Path,
+    trusting: Option<&Path>,
+    extra: &str,
+    listen: &str,
+) -> Running {
     std::fs::create_dir_all(dir.join("logs")).unwrap();
     let port = free_port();
     let verify = match trusting {
@@ -269,7 +284,7 @@ http {{
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
     server {{
-        listen 127.0.0.1:{port} ssl;
+        listen 127.0.0.1:{port} ssl{listen};
         server_name localhost;
         ssl_certificate {cert};
         ssl_certificate_key {key};
@@ -368,6 +383,7 @@ LoadModule authz_core_module {modules}/mod_authz_core.so
 LoadModule socache_shmcb_module {modules}/mod_socache_shmcb.so
 LoadModule ssl_module {modules}/mod_ssl.so
 LoadModule status_module {modules}/mod_status.so
+LoadModule http2_module {modules}/mod_http2.so
 {user}
 ServerName localhost
 PidFile {dir}/httpd.pid

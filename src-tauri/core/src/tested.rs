@@ -13,6 +13,10 @@ pub enum Kind {
     NotRequested,
     ServerUntrusted,
     Unreachable,
+    /// The server asks for the certificate only after connecting (TLS 1.3
+    /// post-handshake authentication, TLS 1.2 renegotiation), which the
+    /// test cannot answer.
+    RequestedLater,
 }
 
 impl Kind {
@@ -25,6 +29,7 @@ impl Kind {
             Kind::NotRequested => 5,
             Kind::ServerUntrusted => 6,
             Kind::Unreachable => 7,
+            Kind::RequestedLater => 9,
         }
     }
 
@@ -36,6 +41,7 @@ impl Kind {
             Kind::NotRequested => "not requested",
             Kind::ServerUntrusted => "server not trusted",
             Kind::Unreachable => "unreachable",
+            Kind::RequestedLater => "asked for later",
         }
     }
 
@@ -48,6 +54,9 @@ impl Kind {
                 "Server not trusted: AuthCert could not confirm who the server is"
             }
             Kind::Unreachable => "Unreachable: AuthCert could not reach the API",
+            Kind::RequestedLater => {
+                "Asked for later: the API seems to ask for the certificate only after connecting"
+            }
         }
     }
 }

@@ -99,34 +99,34 @@ pub struct Test<'a> {
     pub timeout: Timeout,
     /// The admin's zone, for the dates in the verdict.
     pub zone: &'a jiff::tz::TimeZone,
+    /// The issuing authority on this computer that signed the certificate
+    /// (its name): a server that refuses it must be given the authority.
+    pub authority: Option<&'a str>,
 }
 
 /// Makes the request and judges it. Errors only when the test cannot be
 /// set up; everything the server or the network does is a verdict.
 pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
     let watch = tls::Watch::default();
-    let config = tls::config(
-        test.identity.key.clone(),
-        test.trust,
-        &test.target.host(),
-        &watch,
-    )?;
-    let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(config)
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(test.timeout.duration())
-        .timeout(test.timeout.duration())
-        .pool_max_idle_per_host(0)
-        .user_agent(concat!(
-            "AuthCert/",
-            env!("CARGO_PKG_VERSION"),
-            " (certificate test)"
-        ))
-        .build()
-        .map_err(|e| ConnectError::Internal(chain(&e)))?;
     let started = Instant::now();
-    let outcome =
-        tokio::time::timeout(test.timeout.duration(), request(&client, test.target)).await;
+    let limit = test.timeout.duration();
+    let first = client(&test, &watch, false)?;
+    let outcome = tokio::time::timeout(limit, request(&first, test.target)).await;
+    // A server that wants this request over HTTP/1.1 (IIS, Apache's
+    // mod_http2, to ask for the certificate after connecting) says so
+    // over HTTP/2: asked again over HTTP/1.1 on a new connection, as curl
+    // does.
+    let (outcome, again) = match outcome {
+        Ok(Err(e)) if http_1_1_required(&e) => {
+            let second = client(&test, &watch, true)?;
+            let left = limit.saturating_sub(started.elapsed());
+            (
+                tokio::time::timeout(left, request(&second, test.target)).await,
+                true,
+            )
+        }
+        other => (other, false),
+    };
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let seen = watch.seen();
     if let Some(proxy) = seen.other_server {
@@ -138,7 +138,7 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
             "the whole request ran past the time limit".to_string(),
         ),
         Ok(Ok(answer)) => {
-            let detail = format!("HTTP {} {}", answer.status, answer.reason);
+            let detail = format!("{} {} {}", answer.version, answer.status, answer.reason);
             (Ending::Answered(answer), detail)
         }
         Ok(Err(e)) => {
@@ -149,6 +149,11 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
             };
             (Ending::Failed(failure), chain(&e))
         }
+    };
+    let detail = if again {
+        format!("Over HTTP/2 the server asked for HTTP/1.1 (HTTP_1_1_REQUIRED); asked again over HTTP/1.1: {detail}")
+    } else {
+        detail
     };
     let detail = if seen.requested || matches!(ending, Ending::Answered(_)) {
         format!(
@@ -170,10 +175,54 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
             timeout: test.timeout,
             seen,
             certificate_sha256: test.identity.fingerprint().to_string(),
+            authority: test.authority,
             detail,
             elapsed_ms,
         },
     ))
+}
+
+/// The HTTP client of one test: the test's TLS configuration (watched by
+/// `watch`), no redirects followed, the time limit, no connection kept.
+fn client(
+    test: &Test<'_>,
+    watch: &tls::Watch,
+    http1_only: bool,
+) -> Result<reqwest::Client, ConnectError> {
+    let config = tls::config(
+        test.identity.key.clone(),
+        test.trust,
+        &test.target.host(),
+        watch,
+        http1_only,
+    )?;
+    let builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(config)
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(test.timeout.duration())
+        .timeout(test.timeout.duration())
+        .pool_max_idle_per_host(0)
+        .user_agent(concat!(
+            "AuthCert/",
+            env!("CARGO_PKG_VERSION"),
+            " (certificate test)"
+        ));
+    let builder = if http1_only {
+        builder.http1_only()
+    } else {
+        builder
+    };
+    builder
+        .build()
+        .map_err(|e| ConnectError::Internal(chain(&e)))
+}
+
+/// The server reset the request over HTTP/2 with HTTP_1_1_REQUIRED.
+fn http_1_1_required(e: &reqwest::Error) -> bool {
+    errors_of(e).any(|err| {
+        err.downcast_ref::<h2::Error>().and_then(h2::Error::reason)
+            == Some(h2::Reason::HTTP_1_1_REQUIRED)
+    })
 }
 
 /// A test as a plain call, for the command line: a runtime of its own on
@@ -210,6 +259,7 @@ async fn request(client: &reqwest::Client, target: &Target) -> Result<Answer, re
         }
     }
     Ok(Answer {
+        version: format!("{:?}", response.version()),
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or("").to_string(),
         body: String::from_utf8_lossy(&body).into_owned(),
@@ -264,7 +314,11 @@ fn io_kinds(e: &(dyn std::error::Error + 'static)) -> Vec<std::io::ErrorKind> {
 
 fn failure_of(e: &reqwest::Error) -> Failure {
     if let Some(alert) = alert_in(e) {
-        return Failure::Alert(alert);
+        return Failure::Alert {
+            alert,
+            // A TLS failure while connecting is reqwest's connect error.
+            connected: !e.is_connect(),
+        };
     }
     let kinds = io_kinds(e);
     if e.is_timeout() || kinds.contains(&std::io::ErrorKind::TimedOut) {

@@ -57,12 +57,17 @@ pub async fn test_certificate(
         blocking(move || open(&store, &keychains, &presented, typed)).await?
     };
     let (identity, record) = opened;
+    let authority = record
+        .as_ref()
+        .and_then(|r| r.signed_by.as_ref())
+        .map(|s| s.name.clone());
     let verdict = run(Test {
         target: &settings.target,
         identity: &identity,
         trust: settings.trust,
         timeout: settings.timeout,
         zone: &clock.zone,
+        authority: authority.as_deref(),
     })
     .await?;
     drop(identity);

@@ -33,6 +33,10 @@ pub struct Seen {
     /// A TLS server other than the API answered (an HTTPS proxy): its name.
     /// The handshake was stopped before the certificate could be sent.
     pub other_server: Option<String>,
+    /// The version the connection took, known from the server's signature
+    /// (TLS 1.3: true): what a server asking for the certificate later
+    /// uses (post-handshake authentication, or renegotiation).
+    pub tls13: Option<bool>,
 }
 
 /// Shared between the configuration and the test that reads it afterwards.
@@ -51,12 +55,14 @@ impl Watch {
 }
 
 /// The configuration for one test of the API at `host` (as the URL names
-/// it): a TLS server of another name is never shown the certificate.
+/// it): a TLS server of another name is never shown the certificate. It
+/// offers HTTP/2 and HTTP/1.1 as curl does, or HTTP/1.1 alone.
 pub fn config(
     key: Arc<CertifiedKey>,
     trust: Option<Fingerprint>,
     host: &str,
     watch: &Watch,
+    http1_only: bool,
 ) -> Result<ClientConfig, ConnectError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     // A system without any trusted authority (a bare container) still lets
@@ -83,7 +89,11 @@ pub fn config(
             key,
             watch: watch.clone(),
         }));
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = if http1_only {
+        vec![b"http/1.1".to_vec()]
+    } else {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    };
     Ok(config)
 }
 
@@ -147,6 +157,7 @@ impl ServerCertVerifier for Observing {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.watch.lock().tls13 = Some(false);
         rustls::crypto::verify_tls12_signature(
             message,
             cert,
@@ -161,6 +172,7 @@ impl ServerCertVerifier for Observing {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.watch.lock().tls13 = Some(true);
         rustls::crypto::verify_tls13_signature(
             message,
             cert,

@@ -97,6 +97,8 @@ impl Verdict {
 
 /// An HTTP answer, as far as the verdict cares.
 pub struct Answer {
+    /// "HTTP/1.1", "HTTP/2.0": for the detail.
+    pub version: String,
     pub status: u16,
     pub reason: String,
     /// The start of the answer's body (for nginx's and IIS's pages).
@@ -112,7 +114,12 @@ pub enum Ending {
 
 /// A request that got no HTTP answer.
 pub enum Failure {
-    Alert(AlertDescription),
+    /// A TLS alert from the server; `connected`: it came after the
+    /// connection was made (while the answer was awaited).
+    Alert {
+        alert: AlertDescription,
+        connected: bool,
+    },
     Untrusted,
     TimedOut,
     NoSuchName,
@@ -128,14 +135,26 @@ pub struct Context<'a> {
     pub timeout: Timeout,
     pub seen: Seen,
     pub certificate_sha256: String,
+    /// The authority on this computer that signed the certificate.
+    pub authority: Option<&'a str>,
     pub detail: String,
     pub elapsed_ms: u64,
+}
+
+/// What to do about a refusal: the server must come to trust the
+/// certificate, or the authority that signed it.
+fn register(authority: Option<&str>) -> String {
+    match authority {
+        Some(name) => format!("Give the service the certificate of your issuing authority “{}” (Export on AuthCert's Authority screen, or `authcert authority export --out FILE.pem`) to add to the authorities it trusts for client certificates: then it accepts every certificate the authority signs, replacements included.", crate::text::shown(name)),
+        None => "Register the public certificate with the service (AuthCert's Export public certificate gives you the file to send, once the certificate is downloaded), or ask its administrator which certificates it trusts.".into(),
+    }
 }
 
 pub fn judge(ending: Ending, cx: Context<'_>) -> Verdict {
     let host = cx.target.host();
     let port = cx.target.port();
-    let register = "Register the public certificate with the service (AuthCert's Export public certificate gives you the file to send, once the certificate is downloaded), or ask its administrator which certificates it trusts.";
+    let register = register(cx.authority);
+    let register = register.as_str();
     let issuers_note = if cx.seen.acceptable_issuers.is_empty() {
         String::new()
     } else {
@@ -150,13 +169,19 @@ pub fn judge(ending: Ending, cx: Context<'_>) -> Verdict {
             reason,
             body,
             location,
+            ..
         }) => {
             let line = format!("{status} {reason}").trim().to_string();
             let nginx_refusal = status == 400
                 && (body.contains("No required SSL certificate was sent")
                     || body.contains("The SSL certificate error"));
             let iis_refusal = status == 403 && (body.contains("403.7") || body.contains("403.16"));
-            let (kind, words) = if !cx.seen.requested {
+            let (kind, words) = if !cx.seen.requested && status == 403 {
+                (
+                    Kind::RequestedLater,
+                    later_words(&format!("answered “{line}”"), cx.seen.tls13),
+                )
+            } else if !cx.seen.requested {
                 (
                     Kind::NotRequested,
                     format!("The server answered “{line}” without ever asking for a client certificate, so this test says nothing about the certificate. This address does not check certificates: ask the service which address (often another host name or port) expects them."),
@@ -266,7 +291,17 @@ fn failed(
                 format!("AuthCert stopped before presenting anything: {why}, so this computer cannot confirm that it is really {host}. If this is a server you know (a test server, or one with a company certificate), compare the fingerprint below with the one its administrator gives you, and trust it for this test only."),
             )
         }
-        Failure::Alert(alert) => match alert_words(alert, cx.seen.requested) {
+        Failure::Alert {
+            alert,
+            connected: true,
+        } if !cx.seen.requested => (
+            Kind::RequestedLater,
+            later_words(
+                &format!("ended the connection (TLS alert “{alert:?}”) instead of answering"),
+                cx.seen.tls13,
+            ),
+        ),
+        Failure::Alert { alert, .. } => match alert_words(alert, cx.seen.requested) {
             Some(words) => (Kind::Refused, format!("{words}{issuers_note} {register}")),
             None => (
                 Kind::Unreachable,
@@ -298,6 +333,17 @@ fn failed(
 
 /// What a TLS alert from the server means for the certificate; `None` when
 /// it is not about the certificate.
+/// What a server that asks for the certificate only after connecting
+/// looks like, and what to do: the server `did` so, over TLS 1.3 or 1.2.
+fn later_words(did: &str, tls13: Option<bool>) -> String {
+    let how = match tls13 {
+        Some(true) => "with TLS 1.3 post-handshake authentication",
+        Some(false) => "by renegotiating the TLS 1.2 connection",
+        None => "by TLS 1.3 post-handshake authentication or TLS 1.2 renegotiation",
+    };
+    format!("The server {did} without asking for a client certificate while connecting. Either this address does not check certificates, or the server asks for one only for this address, after the connection has started ({how}: Apache's SSLVerifyClient inside a <Location> or <Directory>, IIS), which AuthCert's test cannot answer. Most API clients (curl, Postman, .NET, Java) do answer it, so the certificate may well work there; to check with curl: curl --cert-type P12 --cert FILE.p12:PASSWORD URL. Or ask the service's administrator to ask for the certificate when connecting (for Apache: SSLVerifyClient at the server or virtual host level).")
+}
+
 fn alert_words(alert: AlertDescription, requested: bool) -> Option<String> {
     let text = match alert {
         AlertDescription::UnknownCA => "The server does not trust the authority that signed this certificate (TLS alert “unknown CA”). For a certificate made by AuthCert without an authority, this means the service does not know this certificate yet.",
@@ -363,6 +409,7 @@ mod tests {
                 timeout: Timeout::default(),
                 seen,
                 certificate_sha256: "AA:BB".into(),
+                authority: None,
                 detail: "HTTP 200 OK".into(),
                 elapsed_ms: 12,
             },
@@ -371,6 +418,7 @@ mod tests {
 
     fn answer(status: u16, body: &str, location: Option<&str>) -> Ending {
         Ending::Answered(Answer {
+            version: "HTTP/1.1".into(),
             status,
             reason: "Reason".into(),
             body: body.into(),
@@ -403,9 +451,45 @@ mod tests {
         }
     }
 
+    /// A server that asks for the certificate only after connecting (Apache
+    /// per <Location>, IIS) answers 403 or ends the connection with an
+    /// alert: never "not requested", and the words name the TLS version's
+    /// way of asking and how to check with curl.
+    #[test]
+    fn a_refusal_without_a_request_may_be_a_request_made_later() {
+        let mut tls13 = seen(false);
+        tls13.tls13 = Some(true);
+        let v = judged(answer(403, "Forbidden", None), tls13);
+        assert_eq!(v.verdict, Kind::RequestedLater);
+        assert_eq!(v.verdict.exit_code(), 9);
+        assert!(v.message.contains("answered “403 Reason”"), "{}", v.message);
+        assert!(v.message.contains("TLS 1.3 post-handshake authentication"));
+        assert!(v.message.contains("curl --cert-type P12"));
+        let mut tls12 = seen(false);
+        tls12.tls13 = Some(false);
+        let alert = || {
+            Ending::Failed(Failure::Alert {
+                alert: AlertDescription::HandshakeFailure,
+                connected: true,
+            })
+        };
+        let v = judged(alert(), tls12.clone());
+        assert_eq!(v.verdict, Kind::RequestedLater);
+        assert!(
+            v.message.contains("renegotiating the TLS 1.2 connection"),
+            "{}",
+            v.message
+        );
+        assert!(v.message.contains("TLS alert “HandshakeFailure”"));
+        // Asked for while connecting: the alert is about the certificate.
+        let mut asked = tls12;
+        asked.requested = true;
+        assert_eq!(judged(alert(), asked).verdict, Kind::Refused);
+    }
+
     #[test]
     fn an_answer_without_a_request_for_a_certificate_says_nothing_about_it() {
-        for status in [200, 401, 403, 500] {
+        for status in [200, 401, 500] {
             let v = judged(answer(status, "", None), seen(false));
             assert_eq!(v.verdict, Kind::NotRequested, "{status}");
             assert!(v.message.contains("without ever asking"), "{}", v.message);
@@ -471,17 +555,28 @@ mod tests {
         assert_eq!(v.http_status, None);
 
         let v = judged(
-            Ending::Failed(Failure::Alert(AlertDescription::UnknownCA)),
+            Ending::Failed(Failure::Alert {
+                alert: AlertDescription::UnknownCA,
+                connected: true,
+            }),
             seen(true),
         );
         assert_eq!(v.verdict, Kind::Refused);
         assert!(v.message.contains("“unknown CA”"));
         // A handshake failure is about the certificate only once it was asked for.
-        let hs = || Ending::Failed(Failure::Alert(AlertDescription::HandshakeFailure));
+        let hs = || {
+            Ending::Failed(Failure::Alert {
+                alert: AlertDescription::HandshakeFailure,
+                connected: false,
+            })
+        };
         assert_eq!(judged(hs(), seen(true)).verdict, Kind::Refused);
         assert_eq!(judged(hs(), seen(false)).verdict, Kind::Unreachable);
         let v = judged(
-            Ending::Failed(Failure::Alert(AlertDescription::ProtocolVersion)),
+            Ending::Failed(Failure::Alert {
+                alert: AlertDescription::ProtocolVersion,
+                connected: false,
+            }),
             seen(false),
         );
         assert_eq!(v.verdict, Kind::Unreachable);
