@@ -28,11 +28,12 @@ if [ "${1:-app}" = test ]; then
   want+=(openssl python3 xvfb xauth webkit2gtk-driver xdotool xclip imagemagick
          gnome-keyring dbus libsecret-tools
          rpm desktop-file-utils python3-venv shellcheck
-         nginx-light apache2 easy-rsa gnutls-bin jq)
+         nginx-light apache2 easy-rsa gnutls-bin jq systemd)
   # nginx and Apache httpd are started by the tests on 127.0.0.1 only (never
   # as services): the servers the examples and the connection test reach.
   # easy-rsa and GnuTLS certtool sign AuthCert's requests as a company CA
-  # would; jq runs the DigiCert ONE example (tests/requested.rs).
+  # would; jq runs the DigiCert ONE example (tests/requested.rs);
+  # systemd-analyze verifies the README's daily-check timer (never started).
   # Java may come from elsewhere than Debian's package; keytool is what counts.
   command -v keytool >/dev/null 2>&1 || want+=(default-jre-headless)
 fi

@@ -90,7 +90,7 @@ trap '/usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
 
 # The command-line suites, built for Linux as scripts/test.sh builds them,
 # each `authcert` they start being authcert.exe under Wine.
-suites=${AUTHCERT_WINDOWS_SUITES:-cli list import connect authority hostile_cli secrets interop faults keychain escapes requested}
+suites=${AUTHCERT_WINDOWS_SUITES:-cli list import connect authority hostile_cli secrets interop faults keychain escapes requested integrations}
 tests=()
 for s in $suites; do tests+=(--test "$s"); done
 echo "== windows: the command-line suites against authcert.exe under Wine: $suites" >&2

@@ -564,6 +564,94 @@ fn scenario(dir: &Path, data: &Path, out: &Path, existing: &Path, before: &[Stri
     );
     println!("request and complete: {refused} hostile values refused");
 
+    // `integration` and `check`: what is typed is refused with its option
+    // named before the list is read; a valid value reaches the list, which
+    // holds no certificate of that name.
+    let mut refused = 0;
+    for value in &strings {
+        let valid_name = authcert_core::integrations::Name::parse(value).is_ok();
+        let valid_url = authcert_core::connect::Target::parse(value).is_ok();
+        let valid_note = authcert_core::integrations::Note::parse(value).is_ok();
+        let nobody: &[&str] = &["No certificate named", "NICKNAME"];
+        let api = "https://api.example.com/";
+        let cases: Vec<(Vec<&str>, &[&str])> = vec![
+            (
+                vec![
+                    "integration",
+                    "add",
+                    "Someone",
+                    "--name",
+                    value,
+                    "--url",
+                    api,
+                ],
+                if valid_name { nobody } else { &["--name"] },
+            ),
+            (
+                vec![
+                    "integration",
+                    "add",
+                    "Someone",
+                    "--name",
+                    "Export",
+                    "--url",
+                    value,
+                ],
+                if valid_url { nobody } else { &["--url"] },
+            ),
+            (
+                vec![
+                    "integration",
+                    "add",
+                    "Someone",
+                    "--name",
+                    "Export",
+                    "--url",
+                    api,
+                    "--note",
+                    value,
+                ],
+                if valid_note { nobody } else { &["--note"] },
+            ),
+            (
+                vec![
+                    "integration",
+                    "add",
+                    value,
+                    "--name",
+                    "Export",
+                    "--url",
+                    api,
+                ],
+                nobody,
+            ),
+            (vec!["integration", "remove", "Someone", value], nobody),
+            (vec!["integration", "list", value], nobody),
+            (vec!["integration", value], &["integration command"]),
+            (vec!["check", value], nobody),
+            (vec!["check", "--timeout", value], &["--timeout"]),
+        ];
+        for (args, names) in cases {
+            // `check --timeout 10` is a valid time limit; the list has
+            // nothing to check: refused all the same, naming it.
+            let names: &[&str] = if args[..2] == ["check", "--timeout"] {
+                &["--timeout", "No certificate in the list has integrations"]
+            } else if args[..2] == ["integration", "list"] && value.trim().is_empty() {
+                // `list ""` names no certificate.
+                &["No certificate named", "NICKNAME"]
+            } else {
+                names
+            };
+            refused_naming(&args, names);
+            refused += 1;
+        }
+    }
+    check!(
+        refused >= 800,
+        "integration and check: {refused} hostile values"
+    );
+    println!("integration and check: {refused} hostile values refused");
+
     // Arguments that are not valid text (Unix's; the batch carries text).
     #[cfg(unix)]
     if !common::windows() {

@@ -465,7 +465,7 @@ fn on_the_command_line_secrets_stay_in_the_keychain() {
         std::fs::create_dir_all(d).unwrap();
     }
     let bus = secret_service::Bus::start("secrets-cli", secret_service::Keyring::Unlocked);
-    let cli = |args: &[&str], stdin: Option<&str>| {
+    let command = |args: &[&str]| {
         let mut cmd = common::authcert_cmd(&work, args);
         cmd.envs(bus.env())
             .env("AUTHCERT_DATA_DIR", &data)
@@ -474,6 +474,10 @@ fn on_the_command_line_secrets_stay_in_the_keychain() {
             .env("XDG_CACHE_HOME", home.join(".cache"))
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("TMPDIR", &tmp);
+        cmd
+    };
+    let cli = |args: &[&str], stdin: Option<&str>| {
+        let mut cmd = command(args);
         let r = match stdin {
             Some(input) => common::with_stdin(&mut cmd, input),
             None => common::run_output(cmd.output().unwrap()),
@@ -500,6 +504,22 @@ fn on_the_command_line_secrets_stay_in_the_keychain() {
     );
     keys.push(key_der(&work.join("signed.p12"), &password));
     passwords.push(password);
+    // Where it is used, checked: the password the check reads from the
+    // keychain leaves no trace either (nothing listens there: unreachable).
+    cli(
+        &[
+            "integration",
+            "add",
+            "Signed",
+            "--name",
+            "Nowhere",
+            "--url",
+            "https://127.0.0.1:9/",
+        ],
+        None,
+    );
+    let checked = common::run_output(command(&["check", "--json"]).output().unwrap());
+    assert_eq!(checked.code, 7, "{}{}", checked.stdout, checked.stderr);
     cli(&["revoke", "Signed", "--reason", "key-compromise"], None);
     cli(&["authority", "crl", "--out", "crl.pem"], None);
     let backup_password = cli(&["authority", "backup", "--out", "backup.p12"], None);

@@ -4,8 +4,9 @@
 //!
 //! Exit codes: 0 done; 2 invalid input (the message names the option and the
 //! rule); 1 any other failure (after which nothing is left at `--out`);
-//! 3 `list --expiring-within` found certificates to replace; `test`: one
-//! code per verdict (connect::Kind::exit_code).
+//! 3 `list --expiring-within` found certificates to replace; `test` and
+//! `check`: one code per verdict (connect::Kind::exit_code); `check`: 8 an
+//! integration could not be tested.
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -15,8 +16,10 @@ use authcert_core::store::Store;
 
 mod add;
 mod authority;
+mod check;
 mod complete;
 mod generate;
+mod integration;
 mod list;
 mod options;
 mod request;
@@ -121,14 +124,18 @@ Usage:
   authcert revoke NAME     the authority no longer vouches for a certificate
   authcert request ...     a request file for your company's or a commercial CA
   authcert complete ...    the CA's answer joined with the waiting key: a .p12
+  authcert integration ... where each certificate is used: the APIs it calls
+  authcert check           test every integration (for a daily schedule)
   authcert help COMMAND    explain the options of generate, list, test, add,
-                           authority, revoke, request or complete
+                           authority, revoke, request, complete, integration
+                           or check
   authcert --version       show the version
 
 Exit status: 0 done, 2 invalid input, 1 any other failure,
 3 `list --expiring-within` found certificates to replace;
-`authcert test`: 4 refused, 5 not requested, 6 server not trusted,
-7 unreachable (see `authcert help test`).
+`authcert test` and `check`: 4 refused, 5 not requested, 6 server not
+trusted, 7 unreachable, 9 asked for later (see `authcert help test`);
+`check`: 8 an integration could not be tested.
 The list lives in {list}
 (set {var} to use another folder).
 ",
@@ -234,6 +241,8 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 Some("revoke") => revoke::help(),
                 Some("request") => request::help(),
                 Some("complete") => complete::help(),
+                Some("integration") => integration::help(),
+                Some("check") => check::help(),
                 _ => usage(),
             };
             let _ = write!(stderr, "{text}");
@@ -245,7 +254,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         }
         Some(
             command @ ("generate" | "list" | "test" | "add" | "authority" | "revoke" | "request"
-            | "complete"),
+            | "complete" | "integration" | "check"),
         ) => {
             let store = match Store::open_default() {
                 Ok(s) => s,
@@ -270,6 +279,8 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
                 "revoke" => revoke::run(rest, cx),
                 "request" => request::run(rest, cx),
                 "complete" => complete::run(rest, cx),
+                "integration" => integration::run(rest, cx),
+                "check" => check::run(rest, cx),
                 _ => list::run(rest, cx),
             }
         }

@@ -40,7 +40,9 @@ Options:
 
 Exit status: 0 accepted (the server asked for a certificate and took this
 one); 4 refused; 5 not requested (the server never asked for a
-certificate); 6 server not trusted; 7 unreachable; 2 invalid input (the
+certificate); 6 server not trusted; 7 unreachable; 9 asked for later (the
+server refused without asking while connecting: it may ask only after
+connecting, which the test cannot answer); 2 invalid input (the
 message names the option and the rule; also a wrong password); 1 any other
 failure.
 
