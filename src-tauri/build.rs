@@ -59,6 +59,10 @@ const COMMANDS: &[(&str, &str)] = &[
     ("requesting", "request_cancel"),
     ("requesting", "complete_open"),
     ("requesting", "complete_paste"),
+    ("integrating", "integration_add"),
+    ("integrating", "integration_remove"),
+    ("integrating", "integrations_test_all"),
+    ("integrating", "integrations_cancel"),
 ];
 
 /// The capability: the page may call its own commands and nothing else.

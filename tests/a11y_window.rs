@@ -274,7 +274,42 @@ fn walk(app: &App, pki: &servers::Pki, audit: &mut Audit, keychain_works: bool) 
         "return document.getElementById('test-headline').textContent.startsWith('Accepted')",
     );
     audit.check(app, "test, accepted");
-    app.click("#test-close");
+    // Where it is used: the accepted address remembered as an integration,
+    // tested with Test all, and the form's refusals.
+    app.click("#test-remember");
+    app.wait(
+        "the address in the integration form",
+        "return !document.getElementById('test-dialog').open && document.getElementById('integration-url').value.startsWith('https://localhost:')",
+    );
+    app.type_into("#integration-name", "Nightly export");
+    app.type_into("#integration-note", "app server 3, /etc/billing/client.p12");
+    app.click("#integration-add");
+    app.wait(
+        "the integration listed",
+        "return document.querySelectorAll('#d-integration-list li').length === 1",
+    );
+    audit.check(app, "details, an integration");
+    app.click("#d-test-all");
+    app.wait(
+        "Test all done or asking for the password",
+        "return document.getElementById('d-integrations-status').textContent.includes('accepted this certificate') || !document.getElementById('d-test-all-password-form').hidden",
+    );
+    if app.js("return document.getElementById('d-test-all-password-form').hidden") == json!(false) {
+        audit.check(app, "test all, password");
+        app.type_into("#d-test-all-password", &password);
+        app.click("#d-test-all-with-password");
+    }
+    app.wait(
+        "Test all done",
+        "return document.getElementById('d-integrations-status').textContent.includes('1 of 1 integration accepted')",
+    );
+    audit.check(app, "details, integrations tested");
+    app.click("#integration-add");
+    app.wait(
+        "the name refused",
+        "return document.getElementById('integration-name-error').textContent.length > 0",
+    );
+    audit.check(app, "integration form, errors");
     drop(accepting);
     app.click("#details-back");
     app.wait_screen("screen-home");

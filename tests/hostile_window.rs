@@ -94,6 +94,8 @@ fn every_command_refuses_hostile_calls() {
 
     // Commands with arguments: every hostile set refused, naming the field.
     let id = json!("00:11:22");
+    // A fingerprint of the right shape that no listed certificate has.
+    let unlisted = vec!["AB"; 32].join(":");
     let with_args: &[(&str, Args, &[&str])] = &[
         (
             "prepare_key",
@@ -286,6 +288,51 @@ fn every_command_refuses_hostile_calls() {
             "complete_paste",
             &[("nickname", json!("Nobody")), ("answer", json!("x"))],
             &["Request", "No request named", "Answer", "nickname"],
+        ),
+        // Where a certificate is used: the fields parsed first (each
+        // refusal names its field), then the certificate, which is not
+        // listed. Test all takes a channel; anything else is refused.
+        (
+            "integration_add",
+            &[
+                ("id", json!(unlisted)),
+                ("name", json!("Nightly export")),
+                ("url", json!("https://api.example.com/")),
+                ("note", json!("app server 3")),
+            ],
+            &[
+                "Certificate",
+                "Integration name",
+                "API address",
+                "Note",
+                "No certificate with this fingerprint",
+                "missing required key",
+            ],
+        ),
+        (
+            "integration_remove",
+            &[("id", json!(unlisted)), ("name", json!("Nightly export"))],
+            &[
+                "Certificate",
+                "Integration name",
+                "No certificate with this fingerprint",
+                "missing required key",
+            ],
+        ),
+        (
+            "integrations_test_all",
+            &[("id", json!(unlisted)), ("password", json!("pw"))],
+            &[
+                "onEach",
+                "Certificate",
+                "Password of the file",
+                "missing required key",
+            ],
+        ),
+        (
+            "integrations_cancel",
+            &[("id", id.clone())],
+            &["Certificate", "missing required key"],
         ),
     ];
     for (command, args, names) in with_args {

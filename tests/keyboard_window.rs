@@ -190,6 +190,38 @@ fn create_test_and_download_by_keyboard() {
     focus_is(&app, "#remove-cancel");
     app.press(ESCAPE, false);
     focus_is(&app, "#d-remove");
+
+    // Where it is used: the add form's fields in order, Enter adds; Test
+    // all and the integration's Remove are reachable back up; removing
+    // the last one puts the focus on the form.
+    tab_through(&app, &["#integration-name"], false);
+    app.type_into("#integration-name", "Nightly export");
+    tab_through(&app, &["#integration-url"], false);
+    app.type_into("#integration-url", "https://127.0.0.1:9/health");
+    tab_through(&app, &["#integration-note", "#integration-add"], false);
+    app.press(ENTER, false);
+    app.wait(
+        "the integration listed",
+        "return document.querySelectorAll('#d-integration-list li').length === 1",
+    );
+    focus_is(&app, "#integration-add");
+    tab_through(
+        &app,
+        &[
+            "#integration-note",
+            "#integration-url",
+            "#integration-name",
+            "#d-test-all",
+            "button",
+        ],
+        true,
+    );
+    app.press(ENTER, false);
+    app.wait(
+        "the integration removed",
+        "return document.querySelectorAll('#d-integration-list li').length === 0",
+    );
+    focus_is(&app, "#integration-name");
 }
 
 #[test]

@@ -48,6 +48,7 @@
     el('d-origin').textContent = d.originText;
     el('d-test').hidden = !d.canTest;
     el('d-copy').hidden = !d.inKeychain;
+    app.integrations.show(d);
     say('');
     app.show('screen-details');
     el('details-title').focus();
@@ -62,12 +63,14 @@
     );
   });
 
-  // After a test, the details show its verdict as the list remembers it.
-  async function refreshLastTest(id) {
+  // After a test, the details show its verdict as the list remembers it
+  // (and, unless Test all just showed them, each integration's).
+  async function refreshLastTest(id, keepCards) {
     if (!current || current.id !== id) return;
     try {
       const d = await app.invoke('details', { id });
       el('d-last-test').textContent = d.lastTestText;
+      app.integrations.refresh(d, keepCards);
     } catch (e) { /* the details stay as they were */ }
   }
 

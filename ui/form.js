@@ -129,6 +129,8 @@
     else showSigner();
   }
 
+  let replacing = null;
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (busy) return;
@@ -142,7 +144,7 @@
       if (toCa()) {
         app.request.open(await app.invoke('request_make', { form: values() }));
       } else {
-        app.ready.open(await app.invoke('generate', { form: values() }));
+        app.ready.open(await app.invoke('generate', { form: values(), replaces: replacing }));
       }
     } catch (e) {
       failed = true;
@@ -179,9 +181,9 @@
       inputs.end_date.value = defaults.endDate;
       const note = document.getElementById('replace-note');
       note.hidden = !prefill;
-      note.textContent = prefill
-        ? 'Replacing “' + prefill.replaces + '” with the same settings. The old certificate stays in the list until you remove it, so switch your integrations over first.'
-        : '';
+      note.textContent = prefill ? prefill.note : '';
+      // The certificate it replaces: saved, the new one takes over its integrations.
+      replacing = prefill ? prefill.replacesId : null;
       if (prefill) {
         inputs.nickname.value = prefill.nickname;
         inputs.key_type.value = prefill.keyType;

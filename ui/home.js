@@ -74,6 +74,13 @@
     el('reminder-text').textContent = view.reminder || '';
     el('authority-reminder').hidden = !view.authorityReminder;
     el('authority-reminder-text').textContent = view.authorityReminder || '';
+    const moves = view.moves || [];
+    el('moves-box').hidden = moves.length === 0;
+    el('moves').replaceChildren(...moves.map((line) => {
+      const li = document.createElement('li');
+      li.textContent = line;
+      return li;
+    }));
   }
 
   async function open() {

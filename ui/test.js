@@ -45,6 +45,7 @@
     }
     el('test-trust').hidden = !(untrusted && v.server);
     el('test-export').hidden = !(v.verdict === 'refused' && subject.listed);
+    el('test-remember').hidden = !(v.verdict === 'accepted' && subject.listed && app.integrations);
     el('test-export-status').textContent = '';
     el('test-detail').textContent = v.detail + '\n' + v.url + ' (' + v.elapsed_ms + ' ms)';
     box.hidden = false;
@@ -142,6 +143,12 @@
     } catch (e) {
       el('test-export-status').textContent = message(e);
     }
+  });
+  // An accepted address becomes an integration: the details' form gets it.
+  el('test-remember').addEventListener('click', () => {
+    const address = lastVerdict.url;
+    opener = null;
+    close().then(() => app.integrations.remember(address));
   });
   async function close() {
     if (running) {

@@ -8,6 +8,7 @@ use authcert_core::authority::AuthorityError;
 use authcert_core::connect::ConnectError;
 use authcert_core::engine::{FieldError, InvalidRequest};
 use authcert_core::import::ImportError;
+use authcert_core::integrations::IntegrationError;
 use authcert_core::keychain::KeychainError;
 use authcert_core::life::LifeError;
 use authcert_core::overview::ListedError;
@@ -63,6 +64,9 @@ pub enum AppError {
     NoBackup,
     #[error("The backup was not saved (cancelled). It is still here: choose Save backup… when you are ready.")]
     BackupCancelled,
+    /// An integration refused, or *Test all* that could not start.
+    #[error("{0}")]
+    Integration(#[from] IntegrationError),
     #[error("AuthCert hit an internal error while {0}. Nothing was lost; try again.")]
     Internal(&'static str),
 }
@@ -107,6 +111,7 @@ impl serde::Serialize for AppError {
             }
             AppError::Connect(e) => st.serialize_field("field", &e.field())?,
             AppError::Import(e) => st.serialize_field("field", &e.field())?,
+            AppError::Integration(e) => st.serialize_field("field", &e.field())?,
             AppError::Authority(AuthorityError::WrongPassword) => {
                 st.serialize_field("field", "password")?
             }
@@ -128,6 +133,7 @@ impl serde::Serialize for AppError {
                     | AppError::BackupCancelled
                     | AppError::RequestSaveCancelled
                     | AppError::Connect(ConnectError::Cancelled)
+                    | AppError::Integration(IntegrationError::Certificate(ConnectError::Cancelled))
             ),
         )?;
         st.end()

@@ -9,6 +9,7 @@ pub mod clipboard;
 pub mod creating;
 pub mod dialog;
 pub mod error;
+pub mod integrating;
 pub mod issuing;
 pub mod listing;
 pub mod requesting;

@@ -21,6 +21,13 @@ use super::listing::ListState;
 #[derive(Default)]
 pub struct TestState(Running);
 
+impl TestState {
+    /// The running tests, for *Test all* (keyed apart from single tests).
+    pub fn running(&self) -> &Running {
+        &self.0
+    }
+}
+
 /// Tests the certificate waiting on the one-time screen.
 #[tauri::command]
 pub async fn test_pending(

@@ -173,6 +173,9 @@ struct ReadyCert {
     /// last holder lets go.
     issued: Arc<Issued>,
     on_save: OnSave,
+    /// The listed certificate it replaces (Replace…): saved, it takes
+    /// over that one's integrations, each to move.
+    replaces: Option<Fingerprint>,
     keychain_account: Option<String>,
     /// The PEM copy saved so far (removed again if this one is discarded).
     pem: Option<PathBuf>,
@@ -184,6 +187,7 @@ struct ReadyCert {
 struct Begun {
     issued: Arc<Issued>,
     on_save: OnSave,
+    replaces: Option<Fingerprint>,
     keychain_account: Option<String>,
     pem: Option<PathBuf>,
 }
@@ -365,6 +369,18 @@ impl Pending {
     /// Makes a certificate: parses the choices against the list, takes the
     /// key made ahead (or makes one), issues and checks the file.
     pub fn make(&self, raw: &RawRequest, clock: &Clock) -> Result<Made, LifeError> {
+        self.make_replacing(raw, clock, None)
+    }
+
+    /// Makes a certificate as `make` does; saved, it replaces the listed
+    /// certificate `replaces` (Replace…): it takes over its integrations,
+    /// each to move.
+    pub fn make_replacing(
+        &self,
+        raw: &RawRequest,
+        clock: &Clock,
+        replaces: Option<Fingerprint>,
+    ) -> Result<Made, LifeError> {
         // The list first: its nicknames are taken, and a list that cannot be
         // read stops us before a key is made.
         let (taken, list_notice) = self.taken_nicknames()?;
@@ -380,7 +396,7 @@ impl Pending {
         let issued = engine::issue_signed(&request, clock, key, signer.as_ref())?;
         // The authority's key is wiped as soon as it has signed.
         drop(signer);
-        let made = self.finish_make(id, issued, list_notice);
+        let made = self.finish_make_then(id, issued, list_notice, OnSave::KeepRequest, replaces);
         guard.done();
         made
     }
@@ -396,7 +412,7 @@ impl Pending {
     pub fn adopt(&self, issued: Issued, on_save: OnSave) -> Result<Made, LifeError> {
         let (_, list_notice) = self.taken_nicknames()?;
         let ((), id) = self.start(|| Ok(()))?;
-        self.finish_make_then(id, issued, list_notice, on_save)
+        self.finish_make_then(id, issued, list_notice, on_save, None)
     }
 
     /// Starts a generation: refused while another runs or a certificate
@@ -429,21 +445,13 @@ impl Pending {
     /// Ends generation `id` with its certificate, unless it was discarded
     /// meanwhile (then the certificate is dropped, which wipes it, and the
     /// state is left to whatever came after).
-    fn finish_make(
-        &self,
-        id: u64,
-        issued: Issued,
-        list_notice: Option<String>,
-    ) -> Result<Made, LifeError> {
-        self.finish_make_then(id, issued, list_notice, OnSave::KeepRequest)
-    }
-
     fn finish_make_then(
         &self,
         id: u64,
         issued: Issued,
         list_notice: Option<String>,
         on_save: OnSave,
+        replaces: Option<Fingerprint>,
     ) -> Result<Made, LifeError> {
         let made = Made {
             password: Zeroizing::new(issued.password.expose().to_string()),
@@ -468,6 +476,7 @@ impl Pending {
             *state = State::Ready(ReadyCert {
                 issued: Arc::new(issued),
                 on_save,
+                replaces,
                 keychain_account: None,
                 pem: None,
                 confirmed: false,
@@ -495,6 +504,7 @@ impl Pending {
         Ok(Begun {
             issued: ready.issued.clone(),
             on_save: ready.on_save,
+            replaces: ready.replaces,
             keychain_account: ready.keychain_account.clone(),
             pem: ready.pem.clone(),
         })
@@ -584,6 +594,7 @@ impl Pending {
         let Begun {
             issued,
             on_save,
+            replaces,
             keychain_account,
             pem,
         } = self.begin(Work::Saving)?;
@@ -607,6 +618,10 @@ impl Pending {
             Timestamp::now(),
         );
         record.pem_file = pem.as_ref().map(|p| p.display().to_string());
+        // The old certificate taken off the list meanwhile has nothing to hand over.
+        if let Some(old) = replaces.and_then(|id| store.get(&id).ok()) {
+            record.replacing(&old);
+        }
         let damaged = match store.add_new(record) {
             Ok(damaged) => damaged,
             Err(e) => {
@@ -742,15 +757,17 @@ impl Pending {
 
     /// The waiting certificate as presented in a test against an API
     /// (before it is saved, so one that does not work can be thrown away),
-    /// and its fingerprint. Opened outside the lock; the state is unchanged.
-    pub fn identity(&self) -> Result<(crate::connect::Identity, Fingerprint), LifeError> {
+    /// and the name of the authority on this computer that signed it.
+    /// Opened outside the lock; the state is unchanged.
+    pub fn identity(&self) -> Result<(crate::connect::Identity, Option<String>), LifeError> {
         let issued = {
             let mut state = self.lock();
             ready_mut(&mut state)?.issued.clone()
         };
         let identity = crate::connect::Identity::from_pkcs12(&issued.p12, issued.password.expose())
             .map_err(|e| LifeError::Internal(e.to_string()))?;
-        Ok((identity, issued.facts.described.sha256_fingerprint))
+        let authority = issued.facts.signed_by.as_ref().map(|s| s.name.clone());
+        Ok((identity, authority))
     }
 
     /// Tests the waiting certificate against an API before it is saved (so
@@ -760,7 +777,7 @@ impl Pending {
         settings: &crate::connect::Settings,
         clock: &Clock,
     ) -> Result<crate::connect::Verdict, LifeError> {
-        let (identity, _) = tokio::task::spawn_blocking(move || self.identity())
+        let (identity, authority) = tokio::task::spawn_blocking(move || self.identity())
             .await
             .map_err(|_| LifeError::Internal("opening the certificate".into()))??;
         Ok(crate::connect::run(crate::connect::Test {
@@ -769,6 +786,7 @@ impl Pending {
             trust: settings.trust,
             timeout: settings.timeout,
             zone: &clock.zone,
+            authority: authority.as_deref(),
         })
         .await?)
     }

@@ -252,7 +252,7 @@ fn a_certificate_discarded_while_being_made_is_dropped() {
     let clock = Clock::system();
     let request = Request::parse(&raw("Abandoned"), clock.today(), []).unwrap();
     let issued = engine::issue(&request, &clock).unwrap();
-    let result = p.finish_make(7, issued, None);
+    let result = p.finish_make_then(7, issued, None, OnSave::KeepRequest, None);
     assert!(matches!(result, Err(LifeError::Discarded)), "{result:?}");
     assert!(matches!(p.password(), Err(LifeError::Nothing)));
     // And the next one goes through.
@@ -281,7 +281,7 @@ fn a_late_abandoned_generation_keeps_the_newer_certificate() {
     let clock = Clock::system();
     let request = Request::parse(&raw("Late"), clock.today(), []).unwrap();
     let late = engine::issue(&request, &clock).unwrap();
-    let result = p.finish_make(first, late, None);
+    let result = p.finish_make_then(first, late, None, OnSave::KeepRequest, None);
     assert!(matches!(result, Err(LifeError::Discarded)), "{result:?}");
     assert_eq!(p.pending_nickname().as_deref(), Some("Newer"));
     assert_eq!(p.password().unwrap().as_str(), newer.password.as_str());

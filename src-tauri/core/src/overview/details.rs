@@ -11,6 +11,8 @@ use crate::ids::{Fingerprint, Serial};
 use crate::keychain;
 use crate::store::{Record, Status};
 
+use super::usage::IntegrationView;
+
 /// Who signed a listed certificate, in words.
 fn signer_words(r: &Record, authority: Option<&Authority>) -> String {
     match (&r.signed_by, &r.added) {
@@ -73,11 +75,19 @@ pub struct Details {
     pub revoked_text: Option<String>,
     /// What a replacement means for the servers, in words.
     pub replacement_text: String,
+    /// Where it is used: the APIs it calls, each with its last result
+    /// (and, for a replacement or a replaced one, whether it moved).
+    pub integrations: Vec<IntegrationView>,
+    /// For a replacement or a replaced certificate: the checklist's words.
+    pub moving_text: Option<String>,
 }
 
 impl Details {
+    /// The details of `r`, one of `records` (the whole list, for its
+    /// replacement's checklist).
     pub fn of(
         r: Record,
+        records: &[Record],
         authority: Option<&Authority>,
         reminder_days: u32,
         clock: &Clock,
@@ -107,11 +117,8 @@ impl Details {
         };
         let last_test_text = match &r.last_test {
             Some(t) => format!(
-                "{}{} by {} on {}",
-                capitalised(t.verdict.label()),
-                t.http_status
-                    .map(|s| format!(" (HTTP {s})"))
-                    .unwrap_or_default(),
+                "{} by {} on {}",
+                super::usage::result_words(t),
                 t.url,
                 local_time(t.at, &clock.zone)
             ),
@@ -134,7 +141,10 @@ impl Details {
             None => "Made by AuthCert on this computer".to_string(),
         };
         let signed_by = signer_words(&r, authority);
+        let integrations = IntegrationView::all(&r, records, clock);
         Details {
+            integrations,
+            moving_text: super::usage::moving_text(&r, records),
             can_revoke: ours.is_some() && revoked.is_none(),
             revoked_text,
             replacement_text,
@@ -178,13 +188,5 @@ impl Details {
             sha1_thumbprint: r.described.sha1_thumbprint,
             file: r.file,
         }
-    }
-}
-
-fn capitalised(words: &str) -> String {
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

@@ -86,6 +86,8 @@ pub struct Home {
     pub reminder: Option<String>,
     /// The issuing authority's reminder, when something is due.
     pub authority_reminder: Option<String>,
+    /// Replacements whose integrations have not all moved to them yet.
+    pub moves: Vec<String>,
     /// The zone every date on screen is in, and statuses count days in,
     /// and the sentence that says so.
     pub zone: String,
@@ -101,6 +103,16 @@ impl Home {
         clock: &Clock,
         list_path: String,
     ) -> Home {
+        let moves = super::usage::left_to_move(&records);
+        // Each due certificate that integrations still use, by name.
+        let still_used: Vec<String> = records
+            .iter()
+            .filter(|r| authority.and_then(|a| a.revocation_of(r)).is_none())
+            .filter_map(|r| {
+                let status = r.status(clock.now, &clock.zone, reminder_days);
+                super::usage::still_used_line(r, status, &records)
+            })
+            .collect();
         let certificates: Vec<Row> = records
             .into_iter()
             .map(|r| {
@@ -133,7 +145,13 @@ impl Home {
         let expired = count(|s| matches!(s, Status::Expired { .. }));
         let expiring = count(|s| matches!(s, Status::Expiring { .. }));
         Home {
-            reminder: reminder_text(expiring, expired, reminder_days),
+            reminder: reminder_text(expiring, expired, reminder_days).map(|text| {
+                std::iter::once(text)
+                    .chain(still_used)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+            moves,
             authority_reminder: authority.and_then(|a| authority_reminder(a, reminder_days, clock)),
             certificates,
             reminder_days,

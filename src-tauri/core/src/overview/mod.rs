@@ -8,10 +8,12 @@
 pub mod details;
 pub mod home;
 pub mod replacement;
+pub mod usage;
 
 pub use details::Details;
 pub use home::{reminder_text, Home, HomeView, Row};
 pub use replacement::{replacement, Replacement};
+pub use usage::IntegrationView;
 
 pub use crate::authority::authority_reminder;
 pub use crate::clock::{local_day, local_time};
@@ -105,10 +107,16 @@ pub fn home(store: &Store, clock: &Clock) -> HomeView {
 
 /// The details of the listed certificate `id`.
 pub fn details(store: &Store, id: &Fingerprint, clock: &Clock) -> Result<Details, StoreError> {
-    let record = store.get(id)?;
+    let records = store.load()?.records;
+    let record = records
+        .iter()
+        .find(|r| r.described.sha256_fingerprint == *id)
+        .cloned()
+        .ok_or(StoreError::NotFound)?;
     let authority = authority::load(store).ok().flatten();
     Ok(Details::of(
         record,
+        &records,
         authority.as_ref(),
         store.settings().reminder_days,
         clock,

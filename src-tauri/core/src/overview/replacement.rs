@@ -13,6 +13,11 @@ use crate::store::{self, Store, StoreError};
 #[serde(rename_all = "camelCase")]
 pub struct Replacement {
     pub replaces: String,
+    /// The old certificate's id: saved, the replacement takes over its
+    /// integrations.
+    pub replaces_id: Fingerprint,
+    /// What replacing means, in words, for the form.
+    pub note: String,
     pub nickname: String,
     pub key_type: &'static str,
     pub signature_hash: &'static str,
@@ -47,7 +52,16 @@ pub fn replacement(
         .map(|r| r.described.nickname.as_str())
         .chain(requests.iter().map(String::as_str))
         .chain(pending);
+    let note = match old.integrations.len() {
+        0 => format!("Replacing “{}” with the same settings. The old certificate stays in the list until you remove it, so switch your integrations over first.", old.described.nickname),
+        n => format!("Replacing “{}” with the same settings. Its {} come{} along to the new certificate, each to move: its details list them until a test at each address is accepted. The old certificate stays in the list until you remove it.",
+            old.described.nickname,
+            if n == 1 { "integration".to_string() } else { format!("{n} integrations") },
+            if n == 1 { "s" } else { "" }),
+    };
     Ok(Replacement {
+        note,
+        replaces_id: old.described.sha256_fingerprint,
         replaces: old.described.nickname.clone(),
         nickname: store::replacement_nickname(&old.described.nickname, taken),
         key_type: old.described.key_type.token(),
