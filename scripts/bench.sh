@@ -40,6 +40,11 @@ AUTHCERT_APP_BINARY="$PWD/target/bench-deb/usr/bin/authcert-app" \
 AUTHCERT_CLI_BINARY="$PWD/target/bench-deb/usr/bin/authcert" \
   cargo bench --locked --bench connect 2>/dev/null
 echo
+echo "## Check every integration, beside curl"
+echo
+AUTHCERT_CLI_BINARY="$PWD/target/bench-deb/usr/bin/authcert" \
+  cargo bench --locked --bench check 2>/dev/null
+echo
 echo "## The window"
 echo
 # The yardstick: a bare Tauri 2 window, built as the .deb's app is (release
