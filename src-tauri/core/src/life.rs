@@ -780,9 +780,13 @@ impl Pending {
         let (identity, authority) = tokio::task::spawn_blocking(move || self.identity())
             .await
             .map_err(|_| LifeError::Internal("opening the certificate".into()))??;
+        let trusted = tokio::task::spawn_blocking(crate::connect::Trusted::load)
+            .await
+            .map_err(|_| LifeError::Internal("reading the trusted authorities".into()))?;
         Ok(crate::connect::run(crate::connect::Test {
             target: &settings.target,
             identity: &identity,
+            trusted: &trusted,
             trust: settings.trust,
             timeout: settings.timeout,
             zone: &clock.zone,

@@ -22,6 +22,7 @@ pub use identity::Identity;
 pub use presented::{test_certificate, Presented, Settings, Tested};
 pub use running::{Running, Ticket};
 pub use target::{Fingerprint, Target, Timeout};
+pub use tls::Trusted;
 pub use verdict::{Kind, ServerFacts, Verdict};
 
 use verdict::{Answer, Context, Ending, Failure};
@@ -95,6 +96,8 @@ impl ConnectError {
 pub struct Test<'a> {
     pub target: &'a Target,
     pub identity: &'a Identity,
+    /// This computer's verification of servers (`Trusted::load`).
+    pub trusted: &'a tls::Trusted,
     pub trust: Option<Fingerprint>,
     pub timeout: Timeout,
     /// The admin's zone, for the dates in the verdict.
@@ -191,6 +194,7 @@ fn client(
 ) -> Result<reqwest::Client, ConnectError> {
     let config = tls::config(
         test.identity.key.clone(),
+        test.trusted,
         test.trust,
         &test.target.host(),
         watch,

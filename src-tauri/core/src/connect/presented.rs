@@ -61,9 +61,11 @@ pub async fn test_certificate(
         .as_ref()
         .and_then(|r| r.signed_by.as_ref())
         .map(|s| s.name.clone());
+    let trusted = blocking(|| Ok(super::Trusted::load())).await?;
     let verdict = run(Test {
         target: &settings.target,
         identity: &identity,
+        trusted: &trusted,
         trust: settings.trust,
         timeout: settings.timeout,
         zone: &clock.zone,

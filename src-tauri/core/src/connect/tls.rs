@@ -54,24 +54,42 @@ impl Watch {
     }
 }
 
+/// This computer's verification of servers, made once for the tests run
+/// together: on Linux making it reads and parses every trusted authority
+/// of the system, which fifty tests need not do fifty times.
+#[derive(Clone)]
+pub struct Trusted {
+    provider: Arc<CryptoProvider>,
+    /// Or why the system's trusted authorities could not be read: a system
+    /// without any (a bare container) still lets the admin trust one
+    /// server by its fingerprint.
+    system: Result<Arc<dyn ServerCertVerifier>, String>,
+}
+
+impl Trusted {
+    pub fn load() -> Trusted {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let system = rustls_platform_verifier::Verifier::new(provider.clone())
+            .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
+            .map_err(|e| e.to_string());
+        Trusted { provider, system }
+    }
+}
+
 /// The configuration for one test of the API at `host` (as the URL names
 /// it): a TLS server of another name is never shown the certificate. It
 /// offers HTTP/2 and HTTP/1.1 as curl does, or HTTP/1.1 alone.
 pub fn config(
     key: Arc<CertifiedKey>,
+    trusted: &Trusted,
     trust: Option<Fingerprint>,
     host: &str,
     watch: &Watch,
     http1_only: bool,
 ) -> Result<ClientConfig, ConnectError> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    // A system without any trusted authority (a bare container) still lets
-    // the admin trust one server by its fingerprint.
-    let system = rustls_platform_verifier::Verifier::new(provider.clone())
-        .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
-        .map_err(|e| e.to_string());
+    let provider = trusted.provider.clone();
     let verifier = Observing {
-        system,
+        system: trusted.system.clone(),
         provider: provider.clone(),
         trust,
         host: host

@@ -105,6 +105,8 @@ pub async fn check(
         let store = store.clone();
         blocking(move || records_of(&store, chosen)).await??
     };
+    // The system's trusted authorities, read once for every test.
+    let trusted = blocking(connect::Trusted::load).await?;
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     let mut tests = JoinSet::new();
     // Each outcome with its place: its certificate's, then its integration's.
@@ -148,12 +150,17 @@ pub async fn check(
         };
         let authority = record.signed_by.as_ref().map(|s| s.name.clone());
         for (i, integration) in record.integrations.iter().enumerate() {
-            let (permits, identity, authority) =
-                (permits.clone(), identity.clone(), authority.clone());
-            let (certificate, name, url) = (
+            let (permits, identity, authority, trusted) = (
+                permits.clone(),
+                identity.clone(),
+                authority.clone(),
+                trusted.clone(),
+            );
+            let (certificate, name, url, trust) = (
                 record.described.nickname.clone(),
                 integration.name.clone(),
                 integration.url.clone(),
+                integration.trust_server,
             );
             let zone = clock.zone.clone();
             tests.spawn(async move {
@@ -163,7 +170,8 @@ pub async fn check(
                     Ok(target) => connect::run(Test {
                         target: &target,
                         identity: &identity,
-                        trust: None,
+                        trusted: &trusted,
+                        trust,
                         timeout,
                         zone: &zone,
                         authority: authority.as_deref(),
