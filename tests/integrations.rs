@@ -687,3 +687,82 @@ fn http2_is_offered_and_http_1_1_required_is_answered() {
         "{detail}"
     );
 }
+
+/// A server this computer does not trust is trusted at an integration's
+/// address by its fingerprint, kept with the integration, as `authcert
+/// test --trust-server` does for one test; a bad fingerprint is refused
+/// naming the option; without it the check says the server is not trusted.
+#[test]
+fn an_integration_keeps_the_server_it_was_told_to_trust() {
+    let w = World::new("integrations-trust");
+    let pem = w.make("Pinned", &["--keychain"]);
+    let strange = servers::Pki::new(&w.dir().join("strange-pki"));
+    let nginx = servers::nginx(&strange, &w.dir().join("nginx"), Some(&pem), "");
+    let url = format!("https://localhost:{}/", nginx.port);
+    let fingerprint = common::tool(
+        "openssl",
+        &[
+            "x509",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+            "-in",
+            strange.server_cert.to_str().unwrap(),
+        ],
+    )
+    .stdout
+    .trim()
+    .rsplit('=')
+    .next()
+    .unwrap()
+    .to_string();
+    let before = w.list_file();
+    let r = w.run(&[
+        "integration",
+        "add",
+        "Pinned",
+        "--name",
+        "Partner",
+        "--url",
+        &url,
+        "--trust-server",
+        "zz",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "--trust-server: Trust server fingerprint: give the server's SHA-256 fingerprint"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.list_file(), before);
+    if !common::windows() {
+        // (Under Wine every server is trusted by its fingerprint already.)
+        w.add("Pinned", "Unpinned", &url);
+        let r = w.run(&["check", "Pinned", "--json"]);
+        assert_eq!(r.code, 6, "{}", r.stdout);
+        assert_eq!(
+            w.run(&["integration", "remove", "Pinned", "Unpinned"]).code,
+            0
+        );
+    }
+    let r = w.run(&[
+        "integration",
+        "add",
+        "Pinned",
+        "--name",
+        "Partner",
+        "--url",
+        &url,
+        "--trust-server",
+        &fingerprint,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = json(&w.run(&["integration", "list", "Pinned", "--json"]));
+    assert_eq!(rows[0]["trustServer"], fingerprint.as_str());
+    let r = w.run(&["check", "Pinned", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let v = &json(&r)["outcomes"][0]["verdict"];
+    assert_eq!(v["server_trusted_by_fingerprint"], true, "{v:#}");
+}

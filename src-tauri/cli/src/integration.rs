@@ -24,6 +24,7 @@ with a name, its https:// address and a note on where it is configured.
 
 Usage:
   authcert integration add NICKNAME --name NAME --url URL [--note TEXT]
+                          [--trust-server SHA256]
   authcert integration list [NICKNAME] [--json]
   authcert integration remove NICKNAME NAME
 
@@ -31,7 +32,10 @@ add: --name, one line of 1 to {name} characters, free among the
 certificate's integrations (case does not count); --url, the address your
 API client calls, starting with https://; --note, where the certificate is
 configured (\"app server 3, /etc/billing/client.p12\"), at most {note}
-characters. A certificate keeps at most {max} integrations.
+characters; --trust-server, the SHA-256 fingerprint of a server certificate
+to trust at this address although this computer does not (as for
+`authcert test`), kept with the integration. A certificate keeps at most
+{max} integrations.
 list: every certificate's integrations (or one's), with each one's last
 result; --json prints one array of objects.
 
@@ -58,7 +62,12 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
     );
     let (valued, flags, positional): Takes = match sub.as_str() {
         "add" => (
-            &[("--name", A_VALUE), ("--url", A_VALUE), ("--note", A_VALUE)],
+            &[
+                ("--name", A_VALUE),
+                ("--url", A_VALUE),
+                ("--note", A_VALUE),
+                ("--trust-server", A_VALUE),
+            ],
             &[],
             &["NICKNAME"],
         ),
@@ -98,7 +107,12 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
                     "--name NAME and --url URL: name the integration and give the address your API client calls.",
                 );
             };
-            match NewIntegration::parse(name, url, o.value("--note").unwrap_or("")) {
+            let parsed = NewIntegration::parse(name, url, o.value("--note").unwrap_or(""))
+                .and_then(|n| match o.value("--trust-server") {
+                    Some(sha256) => n.trusting(sha256),
+                    None => Ok(n),
+                });
+            match parsed {
                 Ok(n) => Some(n),
                 Err(e) => return fail(stderr, &e),
             }
@@ -244,6 +258,7 @@ pub fn fail(stderr: &mut dyn Write, e: &IntegrationError) -> i32 {
         Some("name") => "--name: ",
         Some("url") => "--url: ",
         Some("note") => "--note: ",
+        Some("trustServer") => "--trust-server: ",
         _ => "",
     };
     let _ = writeln!(stderr, "authcert: {option}{e}");

@@ -2,7 +2,7 @@
 //! API's address and a note. A value of these types is always one the list
 //! may keep; every refusal names the field and the rule.
 
-use crate::connect::Target;
+use crate::connect::{Fingerprint, Target};
 use crate::engine::Nickname;
 use crate::store::Integration;
 
@@ -73,6 +73,8 @@ pub struct NewIntegration {
     pub name: Name,
     pub url: Target,
     pub note: Note,
+    /// A server certificate to trust at this address beyond the system's.
+    pub trust_server: Option<Fingerprint>,
 }
 
 impl NewIntegration {
@@ -82,7 +84,17 @@ impl NewIntegration {
             name: Name::parse(name)?,
             url: Target::parse(url).map_err(IntegrationError::Address)?,
             note: Note::parse(note)?,
+            trust_server: None,
         })
+    }
+
+    /// Also trusts the server certificate with this SHA-256 fingerprint at
+    /// the address (the admin's choice, as for one test).
+    pub fn trusting(mut self, sha256: &str) -> Result<NewIntegration, IntegrationError> {
+        self.trust_server = Some(
+            crate::connect::target::trusted_server(sha256).map_err(IntegrationError::Address)?,
+        );
+        Ok(self)
     }
 
     /// As the list keeps it: not tested yet.
@@ -91,6 +103,7 @@ impl NewIntegration {
             name: self.name.0,
             url: self.url.to_string(),
             note: self.note.0,
+            trust_server: self.trust_server,
             last_test: None,
             moved: None,
         }
@@ -152,6 +165,14 @@ mod tests {
             assert_eq!(e.field(), Some(field), "{e}");
             assert!(e.to_string().contains(words), "{e}");
         }
+        let ok = NewIntegration::parse("A", "https://a.example/", "").unwrap();
+        let e = ok.clone().trusting("zz").unwrap_err();
+        assert_eq!(e.field(), Some("trustServer"), "{e}");
+        let pinned = ok.trusting(&"ab".repeat(32)).unwrap().into_listed();
+        assert_eq!(
+            pinned.trust_server.map(|f| f.to_string()),
+            Some(vec!["AB"; 32].join(":"))
+        );
         assert!(Name::parse("Billing").unwrap().same("BILLING"));
         assert!(!Name::parse("Billing").unwrap().same("Billing 2"));
     }

@@ -49,6 +49,7 @@ impl IntegrationError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             IntegrationError::Name(_) | IntegrationError::Duplicate { .. } => Some("name"),
+            IntegrationError::Address(ConnectError::Fingerprint(_)) => Some("trustServer"),
             IntegrationError::Address(_) => Some("url"),
             IntegrationError::Note(_) => Some("note"),
             IntegrationError::Certificate(e) => e.field(),

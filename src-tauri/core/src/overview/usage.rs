@@ -316,6 +316,7 @@ mod tests {
             name: name.into(),
             url: url.into(),
             note: String::new(),
+            trust_server: None,
             last_test: None,
             moved: None,
         }

@@ -67,6 +67,10 @@ pub struct Integration {
     /// Where it is configured, for the admin.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// The server certificate trusted at this address beyond this
+    /// computer's authorities, as a test may (`--trust-server`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_server: Option<Fingerprint>,
     /// The last test of this certificate at this address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_test: Option<LastTest>,
