@@ -289,6 +289,15 @@ fn walk(app: &App, pki: &servers::Pki, audit: &mut Audit, keychain_works: bool) 
         "return document.querySelectorAll('#d-integration-list li').length === 1",
     );
     audit.check(app, "details, an integration");
+    // A second one where nothing listens: Home then names it as failed.
+    let closed = servers::free_port();
+    app.type_into("#integration-name", "Archive");
+    app.type_into("#integration-url", &format!("https://localhost:{closed}/"));
+    app.click("#integration-add");
+    app.wait(
+        "two integrations listed",
+        "return document.querySelectorAll('#d-integration-list li').length === 2",
+    );
     app.click("#d-test-all");
     app.wait(
         "Test all done or asking for the password",
@@ -301,7 +310,7 @@ fn walk(app: &App, pki: &servers::Pki, audit: &mut Audit, keychain_works: bool) 
     }
     app.wait(
         "Test all done",
-        "return document.getElementById('d-integrations-status').textContent.includes('1 of 1 integration accepted')",
+        "return document.getElementById('d-integrations-status').textContent.includes('1 of 2 integrations accepted')",
     );
     audit.check(app, "details, integrations tested");
     app.click("#integration-add");
@@ -313,6 +322,11 @@ fn walk(app: &App, pki: &servers::Pki, audit: &mut Audit, keychain_works: bool) 
     drop(accepting);
     app.click("#details-back");
     app.wait_screen("screen-home");
+    app.wait(
+        "the failed integration on Home",
+        "return !document.getElementById('failing-box').hidden",
+    );
+    audit.check(app, "home, an integration failed");
 
     // Add existing: the password, a wrong one, the preview.
     let p12 = openssl_p12(&files);

@@ -217,6 +217,23 @@ fn where_it_is_used_in_the_window() {
     assert!(text.contains("Register the public certificate"), "{text}");
     assert_eq!(card(&app, "Archive").0, "unreachable");
     app.screenshot("integrations-tested");
+    // Home names the integrations that failed their last test.
+    app.click("#details-back");
+    app.wait(
+        "Home lists the failed integrations",
+        "return !document.getElementById('failing-box').hidden && document.getElementById('failing').children.length === 2",
+    );
+    let failing = dom(&app, "#failing");
+    assert!(
+        failing.contains("“Payroll” with “Payments API”: refused on "),
+        "{failing}"
+    );
+    assert!(
+        failing.contains("“Archive” with “Payments API”: unreachable on "),
+        "{failing}"
+    );
+    app.screenshot("integrations-home-failing");
+    open_details(&app, "Payments API");
     let details = app.invoke("details", json!({"id": id})).unwrap();
     let verdicts: Vec<&str> = details["integrations"]
         .as_array()

@@ -74,13 +74,16 @@
     el('reminder-text').textContent = view.reminder || '';
     el('authority-reminder').hidden = !view.authorityReminder;
     el('authority-reminder-text').textContent = view.authorityReminder || '';
-    const moves = view.moves || [];
-    el('moves-box').hidden = moves.length === 0;
-    el('moves').replaceChildren(...moves.map((line) => {
-      const li = document.createElement('li');
-      li.textContent = line;
-      return li;
-    }));
+    // Rust's lines: integrations that failed their last test, and
+    // replacements with integrations left to move.
+    for (const [box, list, lines] of [['failing-box', 'failing', view.failing || []], ['moves-box', 'moves', view.moves || []]]) {
+      el(box).hidden = lines.length === 0;
+      el(list).replaceChildren(...lines.map((line) => {
+        const li = document.createElement('li');
+        li.textContent = line;
+        return li;
+      }));
+    }
   }
 
   async function open() {

@@ -88,6 +88,8 @@ pub struct Home {
     pub authority_reminder: Option<String>,
     /// Replacements whose integrations have not all moved to them yet.
     pub moves: Vec<String>,
+    /// Integrations whose last test did not accept their certificate.
+    pub failing: Vec<String>,
     /// The zone every date on screen is in, and statuses count days in,
     /// and the sentence that says so.
     pub zone: String,
@@ -104,6 +106,7 @@ impl Home {
         list_path: String,
     ) -> Home {
         let moves = super::usage::left_to_move(&records);
+        let failing = super::usage::failing(&records, clock);
         // Each due certificate that integrations still use, by name.
         let still_used: Vec<String> = records
             .iter()
@@ -152,6 +155,7 @@ impl Home {
                     .join(" ")
             }),
             moves,
+            failing,
             authority_reminder: authority.and_then(|a| authority_reminder(a, reminder_days, clock)),
             certificates,
             reminder_days,

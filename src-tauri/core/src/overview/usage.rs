@@ -185,6 +185,28 @@ pub fn left_to_move(records: &[Record]) -> Vec<String> {
         .collect()
 }
 
+/// Home's lines: each integration whose last test did not accept its
+/// certificate (what a scheduled `authcert check` found, or a test here).
+pub fn failing(records: &[Record], clock: &Clock) -> Vec<String> {
+    records
+        .iter()
+        .flat_map(|r| {
+            r.integrations.iter().filter_map(move |i| {
+                let t = i.last_test.as_ref()?;
+                (t.verdict != crate::tested::Kind::Accepted).then(|| {
+                    format!(
+                        "“{}” with “{}”: {} on {}.",
+                        i.name,
+                        r.described.nickname,
+                        t.verdict.label(),
+                        local_time(t.at, &clock.zone)
+                    )
+                })
+            })
+        })
+        .collect()
+}
+
 /// The reminder's line for a due certificate with integrations:
 /// "“Payments API” expires in 9 days; 2 of 3 integrations still use it."
 pub fn still_used_line(r: &Record, status: Status, records: &[Record]) -> Option<String> {
@@ -347,7 +369,7 @@ mod tests {
 
     #[test]
     fn a_replacement_takes_over_the_integrations_each_to_move() {
-        let (old, mut new) = replaced();
+        let (mut old, mut new) = replaced();
         assert_eq!(new.replaces, Some(old.described.sha256_fingerprint));
         assert!(new
             .integrations
@@ -420,6 +442,14 @@ mod tests {
         assert!(moving_text(&old, &records)
             .unwrap()
             .contains("every integration has moved"));
+        // Home names what did not accept, by integration and certificate.
+        let mut refused = accepted("https://a.example/", "2026-12-06T07:00:00Z");
+        refused.verdict = Kind::Refused;
+        old.integrations[0].tested(refused, false);
+        assert_eq!(
+            failing(&[old], &clock),
+            ["“Billing” with “Cert 1”: refused on 2026-12-06 07:00:00 UTC."]
+        );
     }
 
     #[test]
