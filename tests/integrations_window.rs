@@ -453,3 +453,63 @@ fn replacement_as_a_checklist_in_the_window() {
     );
     app.screenshot("replacement-home-one-left");
 }
+
+/// Test all with 50 integrations on five servers: every verdict arrives
+/// on its card, all accepted, and the summary counts them.
+#[test]
+fn test_all_with_fifty_integrations_in_the_window() {
+    let bus = secret_service::Bus::start(
+        "integrations-fifty-window",
+        secret_service::Keyring::Unlocked,
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let data = dir.join("data");
+    let pki = servers::Pki::new(&dir.join("pki"));
+    let (_, pem) = make(dir, &data, &bus, "Fleet", true);
+    let nginx: Vec<servers::Running> = (0..5)
+        .map(|n| servers::nginx(&pki, &dir.join(format!("nginx-{n}")), Some(&pem), ""))
+        .collect();
+    for n in 0..50 {
+        let url = format!("https://localhost:{}/api/{n}", nginx[n % 5].port);
+        let name = format!("API {n:02}");
+        let r = common::run_output(
+            common::authcert_cmd(
+                dir,
+                &[
+                    "integration",
+                    "add",
+                    "Fleet",
+                    "--name",
+                    &name,
+                    "--url",
+                    &url,
+                ],
+            )
+            .env("AUTHCERT_DATA_DIR", &data)
+            .envs(bus.env())
+            .output()
+            .unwrap(),
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let mut env: Vec<(&str, String)> = bus.env();
+    env.push(("SSL_CERT_FILE", pki.ca.display().to_string()));
+    env.push(("NO_PROXY", "*".into()));
+    env.push(("AUTHCERT_DATA_DIR", data.display().to_string()));
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = App::start("integrations-fifty-window", &pairs);
+    app.wait_screen("screen-home");
+    open_details(&app, "Fleet");
+    assert_eq!(
+        app.js("return document.querySelectorAll('#d-integration-list li').length"),
+        json!(50)
+    );
+    app.click("#d-test-all");
+    status_says(&app, "50 of 50 integrations accepted this certificate.");
+    assert_eq!(
+        app.js("return document.querySelectorAll('#d-integration-list li.accepted').length"),
+        json!(50)
+    );
+    app.screenshot("integrations-fifty-tested");
+}
