@@ -315,6 +315,15 @@ fn a_check_tests_every_integration_and_remembers_each_verdict() {
         .map(|r| r["lastTest"]["verdict"].as_str().unwrap())
         .collect();
     assert_eq!(last, ["accepted", "refused", "unreachable"]);
+    // The certificate's last test is the check's last one (Archive's).
+    let listed = json(&w.run(&["list", "--json"]));
+    let billing = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["nickname"] == "Billing API")
+        .unwrap();
+    assert_eq!(billing["lastTest"]["verdict"], "unreachable", "{billing:#}");
     let list = w.run(&["integration", "list", "Billing API"]);
     assert!(
         list.stdout.contains("  Export  https://localhost:"),
@@ -613,7 +622,7 @@ fn a_server_that_asks_for_the_certificate_later_gets_its_own_verdict() {
         let r = w.run(&["check", "Later", "--json"]);
         assert_eq!(r.code, 9, "{protocol}: {}", r.stdout);
         let r = w.run(&["integration", "remove", "Later", protocol]);
-        assert_eq!(r.code, 0);
+        assert_eq!(r.code, 0, "{protocol}: {}", r.stderr);
         // curl answers the late request and is let in.
         if !common::windows() {
             let p12 = w.dir().join("Later.p12");

@@ -284,7 +284,8 @@ fn remembered(
 }
 
 /// Writes each verdict to its integration (by name and address: one the
-/// admin changed meanwhile keeps its own), one change per certificate.
+/// admin changed meanwhile keeps its own), one change per certificate; the
+/// last of them is the certificate's last test too, as the details say.
 fn remember(
     store: &Store,
     results: Vec<(Fingerprint, Vec<(String, LastTest)>)>,
@@ -292,6 +293,7 @@ fn remember(
     for (id, tests) in results.into_iter().filter(|(_, t)| !t.is_empty()) {
         let written = store.edit(&id, |r| {
             let replacement = r.replaces.is_some();
+            r.last_test = tests.last().map(|(_, last)| last.clone());
             for (name, last) in tests {
                 if let Some(i) = r
                     .integrations

@@ -164,6 +164,8 @@ fn integrations_of_a_certificate_without_its_password_are_not_tested() {
         .unwrap()
         .iter()
         .all(|i| i.last_test.is_none()));
+    // Nothing tested: the certificate's own last test is untouched too.
+    assert_eq!(store.get(&fp(1)).unwrap().last_test, None);
 }
 
 #[test]
