@@ -29,8 +29,8 @@ pub const CONCURRENCY: usize = 16;
 /// moved or replaced); the verdicts keep `authcert test`'s codes.
 pub const EXIT_NOT_TESTED: i32 = 8;
 
-/// Which certificates' integrations a check tests.
-#[derive(Debug)]
+/// Which certificates' integrations a check tests. Its Debug never shows
+/// a typed password (a derived one would: Zeroizing prints what it holds).
 pub enum Chosen {
     /// Every listed certificate's.
     All,
@@ -42,6 +42,20 @@ pub enum Chosen {
         id: Fingerprint,
         typed: Option<Zeroizing<String>>,
     },
+}
+
+impl std::fmt::Debug for Chosen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Chosen::All => f.write_str("All"),
+            Chosen::Nickname(n) => f.debug_tuple("Nickname").field(n).finish(),
+            Chosen::Listed { id, typed } => f
+                .debug_struct("Listed")
+                .field("id", id)
+                .field("typed", &typed.as_ref().map(|_| "<redacted>"))
+                .finish(),
+        }
+    }
 }
 
 /// One integration's result.

@@ -206,3 +206,14 @@ fn the_exit_code_names_the_worst_outcome_first() {
     assert_eq!(code(&[Some(NotRequested), Some(ServerUntrusted)]), 5);
     assert_eq!(code(&[Some(Refused), None]), EXIT_NOT_TESTED);
 }
+
+#[test]
+fn a_typed_password_never_shows_in_debug_output() {
+    let chosen = Chosen::Listed {
+        id: fp(1),
+        typed: Some(zeroize::Zeroizing::new("hunter2-secret".into())),
+    };
+    let shown = format!("{chosen:?}");
+    assert!(!shown.contains("hunter2-secret"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+}
