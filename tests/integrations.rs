@@ -386,13 +386,24 @@ fn a_check_tests_every_integration_and_remembers_each_verdict() {
 }
 
 /// Fifty integrations on five servers, checked in one run with one opening
-/// of the certificate's file: all accepted.
+/// of the certificate's file: all accepted. Sixteen at a time make four
+/// rounds; the ten at each server come in series of at most four over one
+/// connection each, so each server sees three connections, not ten.
 #[test]
 fn fifty_integrations_are_checked_together() {
     let w = World::new("integrations-fifty");
     let pem = w.make("Fleet", &["--keychain"]);
     let servers: Vec<servers::Running> = (0..5)
-        .map(|n| servers::nginx(&w.pki, &w.dir().join(format!("nginx-{n}")), Some(&pem), ""))
+        .map(|n| {
+            let dir = w.dir().join(format!("nginx-{n}"));
+            let logs = dir.join("logs");
+            let extra = format!(
+                "access_log {}/access.log; access_log {}/connections.log connections;",
+                logs.display(),
+                logs.display()
+            );
+            servers::nginx(&w.pki, &dir, Some(&pem), &extra)
+        })
         .collect();
     for n in 0..50 {
         let port = servers[n % 5].port;
@@ -422,6 +433,16 @@ fn fifty_integrations_are_checked_together() {
         let log = std::fs::read_to_string(w.dir().join(format!("nginx-{n}/logs/access.log")))
             .unwrap_or_default();
         assert_eq!(log.lines().count(), 10, "nginx {n}: {log}");
+        let log = std::fs::read_to_string(w.dir().join(format!("nginx-{n}/logs/connections.log")))
+            .unwrap_or_default();
+        let mut connections: Vec<&str> = log
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(connections.len(), 10, "nginx {n}: {log}");
+        connections.sort_unstable();
+        connections.dedup();
+        assert_eq!(connections.len(), 3, "nginx {n}: {log}");
     }
 }
 

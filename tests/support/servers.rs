@@ -277,6 +277,7 @@ pid {dir}/nginx.pid;
 error_log {dir}/logs/error.log info;
 events {{ worker_connections 64; }}
 http {{
+    log_format connections '$connection $request_uri';
     access_log {dir}/logs/access.log;
     client_body_temp_path {dir}/body;
     proxy_temp_path {dir}/proxy;

@@ -172,6 +172,12 @@ impl Keychain {
         Keychain { store }
     }
 
+    /// This keychain, open, for many reads: one connection (on Linux one
+    /// Secret Service session, whose key exchange is the costly part).
+    pub fn shared(self) -> Keychains {
+        Keychains::Fixed(self.store)
+    }
+
     pub fn entry(&self, account: &str) -> Result<Entry, KeychainError> {
         self.store
             .build(SERVICE, account, None)

@@ -110,10 +110,54 @@ pub struct Test<'a> {
 /// Makes the request and judges it. Errors only when the test cannot be
 /// set up; everything the server or the network does is a verdict.
 pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
-    let watch = tls::Watch::default();
+    run_in(&mut Series::default(), test).await
+}
+
+/// Tests of one certificate at one server (scheme, host and port) with the
+/// same trust, made one after another over the connection the first one
+/// opened, as an API client keeps its connection: one handshake for the
+/// series, and the facts of that handshake (`tls::Seen`) are every test's.
+/// A connection that gave no answer is not used again (see `run_in`).
+#[derive(Default)]
+pub struct Series {
+    watch: tls::Watch,
+    /// Offering HTTP/2 and HTTP/1.1, and HTTP/1.1 alone: made when first
+    /// needed.
+    clients: [Option<reqwest::Client>; 2],
+}
+
+impl Series {
+    fn client(
+        &mut self,
+        test: &Test<'_>,
+        http1_only: bool,
+    ) -> Result<reqwest::Client, ConnectError> {
+        let slot = &mut self.clients[usize::from(http1_only)];
+        if let Some(c) = slot {
+            return Ok(c.clone());
+        }
+        let made = client(test, &self.watch, http1_only)?;
+        *slot = Some(made.clone());
+        Ok(made)
+    }
+}
+
+/// `run` within `series`, whose tests all name the same server and trust.
+/// A test that got no HTTP answer ends the series' connection: the next
+/// test connects afresh.
+pub async fn run_in(series: &mut Series, test: Test<'_>) -> Result<Verdict, ConnectError> {
+    let tested = run_on(series, &test).await;
+    if !matches!(&tested, Ok(v) if v.http_status.is_some()) {
+        *series = Series::default();
+    }
+    tested
+}
+
+async fn run_on(series: &mut Series, test: &Test<'_>) -> Result<Verdict, ConnectError> {
+    let watch = series.watch.clone();
     let started = Instant::now();
     let limit = test.timeout.duration();
-    let first = client(&test, &watch, false)?;
+    let first = series.client(test, false)?;
     let outcome = tokio::time::timeout(limit, request(&first, test.target)).await;
     // A server that wants this request over HTTP/1.1 (IIS, Apache's
     // mod_http2, to ask for the certificate after connecting) says so
@@ -121,7 +165,7 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
     // does.
     let (outcome, again) = match outcome {
         Ok(Err(e)) if http_1_1_required(&e) => {
-            let second = client(&test, &watch, true)?;
+            let second = series.client(test, true)?;
             let left = limit.saturating_sub(started.elapsed());
             (
                 tokio::time::timeout(left, request(&second, test.target)).await,
@@ -185,8 +229,9 @@ pub async fn run(test: Test<'_>) -> Result<Verdict, ConnectError> {
     ))
 }
 
-/// The HTTP client of one test: the test's TLS configuration (watched by
-/// `watch`), no redirects followed, the time limit, no connection kept.
+/// The HTTP client of one series of tests: the TLS configuration (watched
+/// by `watch`), no redirects followed, the time limit, one connection kept
+/// for the next test of the series (closed when the series ends).
 fn client(
     test: &Test<'_>,
     watch: &tls::Watch,
@@ -205,7 +250,7 @@ fn client(
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(test.timeout.duration())
         .timeout(test.timeout.duration())
-        .pool_max_idle_per_host(0)
+        .pool_max_idle_per_host(1)
         .user_agent(concat!(
             "AuthCert/",
             env!("CARGO_PKG_VERSION"),

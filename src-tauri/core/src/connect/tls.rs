@@ -107,6 +107,10 @@ pub fn config(
             key,
             watch: watch.clone(),
         }));
+    // A series of tests may connect again: a full handshake each time, so
+    // what the server asked and showed is that connection's (a resumed
+    // session shows neither).
+    config.resumption = rustls::client::Resumption::disabled();
     config.alpn_protocols = if http1_only {
         vec![b"http/1.1".to_vec()]
     } else {

@@ -1,8 +1,9 @@
 //! `authcert check` and the window's *Test all*: every integration of the
-//! chosen certificates tested at once. Each certificate's file is opened
-//! once (one key derivation, one keychain read), its integrations then run
-//! side by side, at most `CONCURRENCY` requests at a time over all
-//! certificates, and each verdict is remembered with its integration.
+//! chosen certificates tested at once. The keychain is opened once, each
+//! certificate's file once (one key derivation, one keychain read); the
+//! integrations then run side by side, at
+//! most `CONCURRENCY` requests at a time over all certificates, and each
+//! verdict is remembered with its integration.
 
 use std::sync::Arc;
 
@@ -115,14 +116,32 @@ pub async fn check(
     clock: &Clock,
     mut each: impl FnMut(&Outcome),
 ) -> Result<Checked, IntegrationError> {
+    // The system's trusted authorities, read once for every test, while
+    // the list, the keychain and the file are read (on Linux a directory
+    // of some 150 files: as long as the rest of the start together).
+    let mut authorities = Authorities::Loading(tokio::task::spawn_blocking(connect::Trusted::load));
     let (records, mut typed) = {
         let store = store.clone();
         blocking(move || records_of(&store, chosen)).await??
     };
-    // The system's trusted authorities, read once for every test.
-    let trusted = blocking(connect::Trusted::load).await?;
+    // One connection to the keychain for every certificate; one that
+    // cannot be opened is said by each certificate that needed it.
+    let keychains = if records.iter().any(|r| r.keychain_account.is_some()) {
+        let system = keychains.clone();
+        match blocking(move || system.open()).await? {
+            Ok(open) => open.shared(),
+            Err(_) => keychains,
+        }
+    } else {
+        keychains
+    };
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
+    // As many rounds of requests as CONCURRENCY alone would take, with
+    // fewer handshakes: 50 integrations, 16 at a time, make series of 4.
+    let total: usize = records.iter().map(|r| r.integrations.len()).sum();
+    let per_series = total.div_ceil(CONCURRENCY).max(1);
     let mut tests = JoinSet::new();
+    let (sender, mut arrived) = tokio::sync::mpsc::unbounded_channel();
     // Each outcome with its place: its certificate's, then its integration's.
     let mut outcomes: Vec<((usize, usize), Outcome)> = Vec::new();
     for (n, record) in records.iter().enumerate() {
@@ -162,61 +181,70 @@ pub async fn check(
                 continue;
             }
         };
+        let trusted = authorities.read().await?;
         let authority = record.signed_by.as_ref().map(|s| s.name.clone());
-        for (i, integration) in record.integrations.iter().enumerate() {
-            let (permits, identity, authority, trusted) = (
+        for members in series_of(&record.integrations, per_series) {
+            let (permits, identity, authority, trusted, sent) = (
                 permits.clone(),
                 identity.clone(),
                 authority.clone(),
                 trusted.clone(),
+                sender.clone(),
             );
-            let (certificate, name, url, trust) = (
-                record.described.nickname.clone(),
-                integration.name.clone(),
-                integration.url.clone(),
-                integration.trust_server,
-            );
+            let certificate = record.described.nickname.clone();
             let zone = clock.zone.clone();
             tests.spawn(async move {
                 // Closed only when dropped, which never happens while tests run.
                 let _permit = permits.acquire_owned().await;
-                let tested = match Target::parse(&url) {
-                    Ok(target) => connect::run(Test {
-                        target: &target,
-                        identity: &identity,
-                        trusted: &trusted,
-                        trust,
-                        timeout,
-                        zone: &zone,
-                        authority: authority.as_deref(),
-                    })
-                    .await
-                    .map_err(|e| e.to_string()),
-                    // A list edited by hand.
-                    Err(e) => Err(e.to_string()),
-                };
-                let (verdict, not_tested) = match tested {
-                    Ok(v) => (Some(v), None),
-                    Err(why) => (None, Some(why)),
-                };
-                let outcome = Outcome {
-                    certificate,
-                    integration: name,
-                    url,
-                    verdict,
-                    not_tested,
-                    needs_password: false,
-                };
-                ((n, i), outcome)
+                let mut series = connect::Series::default();
+                for member in members {
+                    let tested = match &member.target {
+                        Ok(target) => connect::run_in(
+                            &mut series,
+                            Test {
+                                target,
+                                identity: &identity,
+                                trusted: &trusted,
+                                trust: member.trust,
+                                timeout,
+                                zone: &zone,
+                                authority: authority.as_deref(),
+                            },
+                        )
+                        .await
+                        .map_err(|e| e.to_string()),
+                        // A list edited by hand.
+                        Err(why) => Err(why.clone()),
+                    };
+                    let (verdict, not_tested) = match tested {
+                        Ok(v) => (Some(v), None),
+                        Err(why) => (None, Some(why)),
+                    };
+                    let outcome = Outcome {
+                        certificate: certificate.clone(),
+                        integration: member.name,
+                        url: member.url,
+                        verdict,
+                        not_tested,
+                        needs_password: false,
+                    };
+                    // Nobody listens once the check is cancelled.
+                    if sent.send(((n, member.at), outcome)).is_err() {
+                        return;
+                    }
+                }
             });
         }
     }
-    while let Some(done) = tests.join_next().await {
-        let (at, outcome) = done.map_err(|_| {
-            IntegrationError::Certificate(ConnectError::Internal("a test stopped".into()))
-        })?;
+    drop(sender);
+    while let Some((at, outcome)) = arrived.recv().await {
         each(&outcome);
         outcomes.push((at, outcome));
+    }
+    while let Some(done) = tests.join_next().await {
+        done.map_err(|_| {
+            IntegrationError::Certificate(ConnectError::Internal("a test stopped".into()))
+        })?;
     }
     outcomes.sort_by_key(|(at, _)| *at);
     let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
@@ -228,6 +256,72 @@ pub async fn check(
         outcomes,
         not_remembered,
     })
+}
+
+/// One integration in a series: its place in its certificate's list.
+#[derive(Debug)]
+struct Member {
+    at: usize,
+    name: String,
+    url: String,
+    /// Or why its address does not read (a list edited by hand).
+    target: Result<Target, String>,
+    trust: Option<Fingerprint>,
+}
+
+/// The integrations of one certificate in series of at most `per_series`
+/// (in the list's order): those at one server (scheme, host and port) with
+/// the same trust share a connection (`connect::Series`); an address that
+/// does not read stands alone.
+fn series_of(integrations: &[crate::store::Integration], per_series: usize) -> Vec<Vec<Member>> {
+    // A server (its origin) and the trust given it; None: no address.
+    type Server = Option<(String, Option<Fingerprint>)>;
+    let mut groups: Vec<(Server, Vec<Member>)> = Vec::new();
+    for (at, integration) in integrations.iter().enumerate() {
+        let target = Target::parse(&integration.url).map_err(|e| e.to_string());
+        let key = target.as_ref().ok().map(|t| {
+            (
+                t.url().origin().ascii_serialization(),
+                integration.trust_server,
+            )
+        });
+        let member = Member {
+            at,
+            name: integration.name.clone(),
+            url: integration.url.clone(),
+            target,
+            trust: integration.trust_server,
+        };
+        match groups
+            .iter_mut()
+            .find(|(k, m)| key.is_some() && *k == key && m.len() < per_series)
+        {
+            Some((_, members)) => members.push(member),
+            None => groups.push((key, vec![member])),
+        }
+    }
+    groups.into_iter().map(|(_, members)| members).collect()
+}
+
+/// The system's trusted authorities: being read, then read.
+enum Authorities {
+    Loading(tokio::task::JoinHandle<connect::Trusted>),
+    Read(connect::Trusted),
+}
+
+impl Authorities {
+    async fn read(&mut self) -> Result<connect::Trusted, IntegrationError> {
+        let read = match self {
+            Authorities::Read(trusted) => return Ok(trusted.clone()),
+            Authorities::Loading(loading) => loading.await.map_err(|_| {
+                IntegrationError::Certificate(ConnectError::Internal(
+                    "the trusted authorities could not be read".into(),
+                ))
+            })?,
+        };
+        *self = Authorities::Read(read.clone());
+        Ok(read)
+    }
 }
 
 /// The records whose integrations are checked, and the password typed
@@ -335,4 +429,59 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await.map_err(|_| {
         IntegrationError::Certificate(ConnectError::Internal("the list could not be read".into()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Integration;
+
+    fn at(name: &str, url: &str) -> Integration {
+        Integration {
+            name: name.into(),
+            url: url.into(),
+            note: String::new(),
+            trust_server: None,
+            last_test: None,
+            moved: None,
+        }
+    }
+
+    fn names(series: &[Vec<Member>]) -> Vec<Vec<&str>> {
+        series
+            .iter()
+            .map(|s| s.iter().map(|m| m.name.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn one_server_with_one_trust_makes_series_of_at_most_the_length_given() {
+        let mut list: Vec<Integration> = (0..5)
+            .map(|i| at(&format!("A{i}"), &format!("https://a.example/{i}")))
+            .collect();
+        list.push(at("B", "https://b.example:8443/"));
+        // The same server as A's, its port written out.
+        list.push(at("A again", "https://a.example:443/again"));
+        let mut pinned = at("A pinned", "https://a.example/pinned");
+        pinned.trust_server = Some(Fingerprint::parse(&"ab".repeat(32)).unwrap());
+        list.push(pinned);
+        list.push(at("Broken", "http://a.example/"));
+        let series = series_of(&list, 4);
+        assert_eq!(
+            names(&series),
+            [
+                vec!["A0", "A1", "A2", "A3"],
+                vec!["A4", "A again"],
+                vec!["B"],
+                vec!["A pinned"],
+                vec!["Broken"],
+            ]
+        );
+        assert!(series[4][0].target.is_err());
+        assert_eq!(series[1][1].at, 6);
+        // One at a time: each alone, in the list's order.
+        let alone = series_of(&list, 1);
+        assert_eq!(alone.len(), list.len());
+        assert!(alone.iter().enumerate().all(|(i, s)| s[0].at == i));
+    }
 }
