@@ -278,7 +278,7 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
     assert!(dom(&app, "#test-message").contains("200 OK"));
     assert!(app
         .text("#test-message")
-        .contains("trusted for this test only"));
+        .contains("trusted only because you gave its fingerprint"));
     assert_eq!(app.js("return document.activeElement.id"), "test-headline");
     app.screenshot("test-accepted");
     audit.check(&app, "test, accepted");
@@ -294,4 +294,84 @@ fn test_with_your_api_before_the_download_and_from_the_details() {
         )),
         false
     );
+
+    // Remembered as an integration: the server fingerprint trusted for the
+    // test goes with the address, and Test all trusts that server too. A
+    // fingerprint typed wrong is refused at its field.
+    app.click("#d-test");
+    app.wait(
+        "the test dialog again",
+        "return document.getElementById('test-dialog').open",
+    );
+    assert_eq!(
+        app.js("return document.getElementById('test-url').value"),
+        url
+    );
+    app.type_into("#test-password", &password);
+    app.click("#test-run");
+    app.wait(
+        "not trusted again",
+        "return document.getElementById('test-headline').textContent.startsWith('Server not trusted')",
+    );
+    app.type_into("#test-password", &password);
+    app.click("#test-trust");
+    app.wait(
+        "accepted again",
+        "return document.getElementById('test-headline').textContent.startsWith('Accepted')",
+    );
+    app.click("#test-remember");
+    app.wait(
+        "the address and the fingerprint in the integration form",
+        "return !document.getElementById('test-dialog').open && document.getElementById('integration-trust-server').value !== ''",
+    );
+    assert_eq!(
+        app.js("return document.getElementById('integration-url').value"),
+        url
+    );
+    assert_eq!(
+        app.js("return document.getElementById('integration-trust-server').value"),
+        sha.as_str()
+    );
+    app.type_into("#integration-name", "Partner");
+    app.js("document.getElementById('integration-trust-server').value = 'zz'; return true");
+    app.click("#integration-add");
+    app.wait(
+        "the fingerprint refused at its field",
+        "return document.getElementById('integration-trust-server-error').textContent.includes('fingerprint')",
+    );
+    assert_eq!(app.focused(), "#integration-trust-server");
+    assert_eq!(
+        app.js("return document.querySelectorAll('#d-integration-list li').length"),
+        0
+    );
+    app.js(&format!(
+        "document.getElementById('integration-trust-server').value = {}; return true",
+        serde_json::json!(sha)
+    ));
+    app.click("#integration-add");
+    app.wait(
+        "the integration listed",
+        "return document.querySelectorAll('#d-integration-list li').length === 1",
+    );
+    let card = dom(&app, "#d-integration-list li .trust");
+    assert_eq!(
+        card,
+        format!("Trusts the server certificate with SHA-256 fingerprint {sha} at this address.")
+    );
+    app.click("#d-test-all");
+    app.wait(
+        "the password asked",
+        "return !document.getElementById('d-test-all-password-form').hidden",
+    );
+    app.type_into("#d-test-all-password", &password);
+    app.click("#d-test-all-with-password");
+    app.wait(
+        "Test all accepted at the trusted server",
+        "return document.getElementById('d-integrations-status').textContent.includes('1 of 1 integration accepted')",
+    );
+    assert_eq!(
+        app.js("return document.querySelector('#d-integration-list li').className"),
+        "accepted"
+    );
+    app.screenshot("integration-trusted-server");
 }

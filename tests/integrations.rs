@@ -791,6 +791,13 @@ fn an_integration_keeps_the_server_it_was_told_to_trust() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let rows = json(&w.run(&["integration", "list", "Pinned", "--json"]));
     assert_eq!(rows[0]["trustServer"], fingerprint.as_str());
+    let listed = w.run(&["integration", "list", "Pinned"]).stdout;
+    assert!(
+        listed.contains(&format!(
+            "Trusts the server certificate with SHA-256 fingerprint {fingerprint} at this address."
+        )),
+        "{listed}"
+    );
     let r = w.run(&["check", "Pinned", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     let v = &json(&r)["outcomes"][0]["verdict"];

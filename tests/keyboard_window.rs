@@ -198,7 +198,15 @@ fn create_test_and_download_by_keyboard() {
     app.type_into("#integration-name", "Nightly export");
     tab_through(&app, &["#integration-url"], false);
     app.type_into("#integration-url", "https://127.0.0.1:9/health");
-    tab_through(&app, &["#integration-note", "#integration-add"], false);
+    tab_through(
+        &app,
+        &[
+            "#integration-note",
+            "#integration-trust-server",
+            "#integration-add",
+        ],
+        false,
+    );
     app.press(ENTER, false);
     app.wait(
         "the integration listed",
@@ -208,6 +216,7 @@ fn create_test_and_download_by_keyboard() {
     tab_through(
         &app,
         &[
+            "#integration-trust-server",
             "#integration-note",
             "#integration-url",
             "#integration-name",

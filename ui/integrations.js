@@ -10,7 +10,12 @@
   const list = el('d-integration-list');
   const status = el('d-integrations-status');
   const form = el('integration-form');
-  const fields = { name: el('integration-name'), url: el('integration-url'), note: el('integration-note') };
+  // Each field by the name Rust gives its refusal; its error beside it.
+  const fields = {
+    name: el('integration-name'), url: el('integration-url'), note: el('integration-note'),
+    trustServer: el('integration-trust-server'),
+  };
+  const errorOf = (input) => el(input.id + '-error');
   const testAll = el('d-test-all');
   const cancel = el('d-test-all-cancel');
   const passwordForm = el('d-test-all-password-form');
@@ -20,8 +25,8 @@
   const message = (e) => (e && e.message) || String(e);
 
   function clearErrors() {
-    for (const [name, input] of Object.entries(fields)) {
-      el('integration-' + name + '-error').textContent = '';
+    for (const input of Object.values(fields)) {
+      errorOf(input).textContent = '';
       input.removeAttribute('aria-invalid');
     }
     el('d-test-all-password-error').textContent = '';
@@ -47,6 +52,7 @@
     li.append(para('name', i.name), url);
     if (i.note) li.append(para('note', i.note));
     if (i.moveText) li.append(para('move', i.moveText));
+    if (i.trustText) li.append(para('trust', i.trustText));
     li.append(para('result', i.resultText));
     const remove = document.createElement('button');
     remove.type = 'button';
@@ -145,6 +151,7 @@
     try {
       const integrations = await app.invoke('integration_add', {
         id: certificate.id, name: fields.name.value, url: fields.url.value, note: fields.note.value,
+        trustServer: fields.trustServer.value,
       });
       render(integrations);
       for (const input of Object.values(fields)) input.value = '';
@@ -152,7 +159,7 @@
     } catch (e) {
       const input = e && fields[e.field];
       if (input) {
-        el('integration-' + e.field + '-error').textContent = message(e);
+        errorOf(input).textContent = message(e);
         input.setAttribute('aria-invalid', 'true');
         input.focus();
       } else {
@@ -195,9 +202,11 @@
     status.textContent = '';
   }
 
-  // After an accepted test: the address, ready to be named.
-  function remember(url) {
+  // After an accepted test: the address, and the server fingerprint the
+  // test trusted, ready to be named.
+  function remember(url, trustServer) {
     fields.url.value = url;
+    fields.trustServer.value = trustServer || '';
     status.textContent = 'Name this integration, then choose Add integration.';
     fields.name.focus();
   }

@@ -147,8 +147,9 @@
   // An accepted address becomes an integration: the details' form gets it.
   el('test-remember').addEventListener('click', () => {
     const address = lastVerdict.url;
+    const pinned = lastVerdict.server_trusted_by_fingerprint && lastVerdict.server ? lastVerdict.server.sha256 : null;
     opener = null;
-    close().then(() => app.integrations.remember(address));
+    close().then(() => app.integrations.remember(address, pinned));
   });
   async function close() {
     if (running) {

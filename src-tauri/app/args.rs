@@ -94,7 +94,9 @@ fn target_of(url: Value) -> Result<Target, AppError> {
     Ok(Target::parse(&text)?)
 }
 
-fn trust_of(v: Value) -> Result<Option<Fingerprint>, AppError> {
+/// A server certificate's SHA-256 fingerprint to trust (missing or empty:
+/// none), as *Test with your API* and an integration take it.
+pub fn trust_of(v: Value) -> Result<Option<Fingerprint>, AppError> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) if s.is_empty() => Ok(None),

@@ -12,7 +12,7 @@ use authcert_core::ids::Fingerprint;
 use authcert_core::integrations::{NewIntegration, Outcome};
 use authcert_core::overview::usage::{self, IntegrationView, TestedAll};
 
-use super::args::{id_of, password_of, text_of, MAX_TEXT_CHARS};
+use super::args::{id_of, password_of, text_of, trust_of, MAX_TEXT_CHARS};
 use super::creating::PendingState;
 use super::error::AppError;
 use super::listing::ListState;
@@ -24,14 +24,16 @@ fn all_of(id: &Fingerprint) -> String {
     format!("all {id}")
 }
 
-/// Adds an integration to the listed certificate `id`; its integrations as
-/// the details show them.
+/// Adds an integration to the listed certificate `id`, trusting the server
+/// certificate `trust_server` at its address when given; its integrations
+/// as the details show them.
 #[tauri::command]
 pub async fn integration_add(
     id: Value,
     name: Value,
     url: Value,
     note: Value,
+    trust_server: Option<Value>,
     list: State<'_, ListState>,
 ) -> Result<Vec<IntegrationView>, AppError> {
     let id = id_of(id)?;
@@ -42,6 +44,10 @@ pub async fn integration_add(
         other => text_of(other, "note", "Note", MAX_TEXT_CHARS)?,
     };
     let new = NewIntegration::parse(&name, &url, &note)?;
+    let new = NewIntegration {
+        trust_server: trust_of(trust_server.unwrap_or(Value::Null))?,
+        ..new
+    };
     let store = list.store()?;
     blocking("adding the integration", move || {
         Ok(usage::add(&store, &id, new, &Clock::system())?)

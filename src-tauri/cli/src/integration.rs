@@ -216,6 +216,9 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
                         format!("  ({})", shown(&i.note))
                     }
                 );
+                if let Some(trust) = i.trust_text() {
+                    let _ = writeln!(stdout, "    {trust}");
+                }
             }
             EXIT_OK
         }

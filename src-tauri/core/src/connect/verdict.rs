@@ -244,7 +244,7 @@ pub fn judge(ending: Ending, cx: Context<'_>) -> Verdict {
         }
     };
     let message = if cx.seen.trusted_by_fingerprint && kind == Kind::Accepted {
-        format!("{message} This computer does not trust the server's certificate; it was trusted for this test only because you gave its fingerprint, so your API client must be told to trust it too.")
+        format!("{message} This computer does not trust the server's certificate; it was trusted only because you gave its fingerprint (for this test, or kept with the integration), so your API client must be told to trust it too.")
     } else {
         message
     };
@@ -606,7 +606,7 @@ mod tests {
         assert!(v.server_trusted_by_fingerprint);
         assert!(v
             .message
-            .contains("trusted for this test only because you gave its fingerprint"));
+            .contains("trusted only because you gave its fingerprint"));
         // Not when it was refused: the note is about using it.
         let v = judged(answer(401, "", None), trusted);
         assert!(!v.message.contains("because you gave its fingerprint"));

@@ -24,6 +24,8 @@ pub struct IntegrationView {
     /// On a replacement, or a certificate that was replaced: "Moved on
     /// DATE" or what is left to do.
     pub move_text: Option<String>,
+    /// The server certificate trusted by its fingerprint, in words.
+    pub trust_text: Option<String>,
 }
 
 impl IntegrationView {
@@ -42,6 +44,7 @@ impl IntegrationView {
                     None => "Not tested yet".into(),
                 },
                 move_text: move_text(i, r, replacement, clock),
+                trust_text: i.trust_text(),
             })
             .collect()
     }
@@ -365,6 +368,24 @@ mod tests {
         let mut new = record(2, "2027-12-15T00:00:00Z");
         new.replacing(&old);
         (old, new)
+    }
+
+    #[test]
+    fn a_server_trusted_by_fingerprint_is_said_and_moves_with_the_integration() {
+        let (mut old, _) = replaced();
+        let pinned = crate::connect::target::trusted_server(&"ab".repeat(32)).unwrap();
+        old.integrations[1].trust_server = Some(pinned);
+        let mut new = record(2, "2027-12-15T00:00:00Z");
+        new.replacing(&old);
+        let records = vec![old.clone(), new.clone()];
+        for r in [&old, &new] {
+            let views = IntegrationView::all(r, &records, &Clock::system());
+            assert_eq!(views[0].trust_text, None);
+            assert_eq!(
+                views[1].trust_text.as_deref(),
+                Some(format!("Trusts the server certificate with SHA-256 fingerprint {pinned} at this address.").as_str())
+            );
+        }
     }
 
     #[test]

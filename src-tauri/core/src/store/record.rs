@@ -90,6 +90,14 @@ impl Integration {
         }
     }
 
+    /// Says the server certificate trusted at this address beyond the
+    /// computer's authorities, when there is one.
+    pub fn trust_text(&self) -> Option<String> {
+        self.trust_server.map(|f| {
+            format!("Trusts the server certificate with SHA-256 fingerprint {f} at this address.")
+        })
+    }
+
     /// Remembers a test at its address; on a `replacement`, the first
     /// accepted one marks the integration moved.
     pub fn tested(&mut self, test: LastTest, replacement: bool) {
