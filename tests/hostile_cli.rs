@@ -272,6 +272,8 @@ fn scenario(dir: &Path, data: &Path, out: &Path, existing: &Path, before: &[Stri
         ("--out", &["--out"]),
         ("--pem-out", &["--pem-out"]),
         ("--keychain", &["--keychain"]),
+        // No certificate is listed: every nickname is refused.
+        ("--replaces", &["--replaces"]),
     ];
     for (option, names) in options {
         let mut refused = 0;
@@ -518,6 +520,18 @@ fn scenario(dir: &Path, data: &Path, out: &Path, existing: &Path, before: &[Stri
                 .any(|k| k.token() == value.trim().to_ascii_lowercase());
         let mut cases: Vec<(Vec<&str>, &[&str])> = vec![
             (vec!["request", "--cancel", value], &["--cancel"]),
+            (
+                vec![
+                    "request",
+                    "--nickname",
+                    "Hostile request",
+                    "--out",
+                    "never.csr",
+                    "--replaces",
+                    value,
+                ],
+                &["--replaces"],
+            ),
             (
                 vec!["complete", "Someone", value, "--out", "never.p12"],
                 &["ANSWER_FILE", "NICKNAME"],

@@ -434,6 +434,32 @@ fn every_command_refuses_hostile_calls() {
     {
         refused(&format!("generate {}", short(call)), &result, &labels);
     }
+    // Replace…: the certificate replaced, anything but a listed one's
+    // fingerprint (null: none), refused before anything is made, by
+    // `generate` and by a request to a CA alike.
+    let replacing: Vec<Value> = hostile::values()
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .collect();
+    for (command, form) in [
+        ("generate", valid_form.clone()),
+        (
+            "request_make",
+            json!({"nickname": "Hostile request", "signedBy": "ca"}),
+        ),
+    ] {
+        let calls: Vec<Value> = replacing
+            .iter()
+            .map(|r| json!({"form": form, "replaces": r}))
+            .collect();
+        for (call, result) in calls.iter().zip(app.invoke_all(command, &calls)) {
+            refused(
+                &format!("{command} {}", short(call)),
+                &result,
+                &["Certificate"],
+            );
+        }
+    }
 
     // Commands without arguments: hostile extra arguments change nothing;
     // out of order (nothing generated) they say what must come first.

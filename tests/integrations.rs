@@ -803,3 +803,66 @@ fn an_integration_keeps_the_server_it_was_told_to_trust() {
     let v = &json(&r)["outcomes"][0]["verdict"];
     assert_eq!(v["server_trusted_by_fingerprint"], true, "{v:#}");
 }
+
+/// `generate --replaces`: the new certificate takes over the old one's
+/// integrations, each to move, and a check accepted at an address marks it
+/// moved (the unreachable one stays to move). A nickname that is not
+/// listed is refused, naming the option, and nothing is made.
+#[test]
+fn generate_replaces_a_certificate_and_takes_over_its_integrations() {
+    let w = World::new("integrations-replaces");
+    w.make("Old API", &["--keychain"]);
+    // Asks for a certificate and takes any: old and new alike.
+    let any = servers::nginx(
+        &w.pki,
+        &w.dir().join("nginx"),
+        None,
+        "ssl_verify_client optional_no_ca;",
+    );
+    let closed = servers::free_port();
+    w.add(
+        "Old API",
+        "Export",
+        &format!("https://localhost:{}/export", any.port),
+    );
+    w.add(
+        "Old API",
+        "Archive",
+        &format!("https://localhost:{closed}/"),
+    );
+    let before = w.list_file();
+    let out = w.dir().join("nobody.p12");
+    let end = days_from_today(30);
+    let r = w.run(&[
+        "generate",
+        "--nickname",
+        "Newer API",
+        "--end-date",
+        &end,
+        "--out",
+        out.to_str().unwrap(),
+        "--replaces",
+        "Nobody",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--replaces: "), "{}", r.stderr);
+    assert!(r.stderr.contains("Nobody"), "{}", r.stderr);
+    assert!(!out.exists());
+    assert_eq!(w.list_file(), before);
+
+    w.make("New API", &["--keychain", "--replaces", "old api"]);
+    let rows = json(&w.run(&["integration", "list", "New API", "--json"]));
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Export", "Archive"], "{rows:#}");
+    assert!(rows[0].get("moved").is_none(), "{rows:#}");
+    let r = w.run(&["check", "New API", "--json"]);
+    assert_eq!(r.code, 7, "{}", r.stdout);
+    let rows = json(&w.run(&["integration", "list", "New API", "--json"]));
+    assert!(rows[0]["moved"].is_string(), "{rows:#}");
+    assert!(rows[1].get("moved").is_none(), "{rows:#}");
+}

@@ -6,8 +6,10 @@
 //! the real answer, pasted, leads to the same one-time screen as every
 //! certificate, whose download ends the request and deletes its waiting
 //! key; a second request is completed from its file (the open dialog) and
-//! a third cancelled from Home. Commands called straight with bad
-//! arguments are refused by name.
+//! a third cancelled from Home. *Replace…* of the CA's certificate makes
+//! a request that remembers it: once its answer is saved, the new
+//! certificate has the old one's integration, to move. Commands called
+//! straight with bad arguments are refused by name.
 
 #[path = "support/secret_service.rs"]
 mod secret_service;
@@ -309,6 +311,84 @@ fn a_request_made_and_completed_in_the_window() {
         "return document.getElementById('requests-box').hidden",
     );
     assert!(waiting_keys(&bus).is_empty(), "{:?}", bus.accounts());
+
+    // Replace… of the CA's certificate: a new request that remembers what
+    // it replaces; once its answer is saved, the new certificate has the
+    // old one's integration, to move.
+    let home = app.invoke("home", json!({})).unwrap();
+    let old_id = home["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["nickname"] == "Billing API")
+        .unwrap()["id"]
+        .clone();
+    app.invoke(
+        "integration_add",
+        json!({"id": old_id, "name": "Nightly export", "url": "https://api.example.com/export", "note": null}),
+    )
+    .unwrap();
+    app.js_async_with(
+        "const done = arguments[arguments.length - 1]; window.authcert.details.open(arguments[0]).then(() => done(true));",
+        json!([old_id]),
+    );
+    app.wait_screen("screen-details");
+    app.click("#d-replace");
+    app.wait_screen("screen-form");
+    shows(&app, "replace-note", "Its integration comes along");
+    app.click("#generate");
+    app.wait_screen("screen-request");
+    let nickname = app
+        .js("return document.getElementById('nickname').value")
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.answer_dialog(files.join("replacement.csr").to_str().unwrap());
+    app.invoke("request_save", json!({"nickname": nickname}))
+        .unwrap();
+    sign(&files, "replacement.csr", "replacement.crt");
+    app.js_async("const done = arguments[0]; window.authcert.home.open().then(() => done(true));");
+    app.wait_screen("screen-home");
+    app.click(&format!(
+        "#requests li[data-nickname={}] button.primary",
+        json!(nickname)
+    ));
+    app.wait_screen("screen-complete");
+    paste(
+        &app,
+        &(std::fs::read_to_string(files.join("ca.crt")).unwrap()
+            + &std::fs::read_to_string(files.join("replacement.crt")).unwrap()),
+    );
+    app.wait_screen("screen-ready");
+    app.tick_saved();
+    app.answer_dialog(files.join("replacement.p12").to_str().unwrap());
+    app.click("#download");
+    app.wait_screen("screen-done");
+    let home = app.invoke("home", json!({})).unwrap();
+    let new_id = home["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["nickname"] == nickname.as_str())
+        .unwrap()["id"]
+        .clone();
+    let details = app.invoke("details", json!({"id": new_id})).unwrap();
+    let moving = &details["integrations"][0];
+    assert_eq!(moving["name"], "Nightly export", "{details:#}");
+    assert!(
+        moving["moveText"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("o move"),
+        "{moving:#}"
+    );
+    assert!(
+        details["movingText"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("replaces “Billing API”"),
+        "{details:#}"
+    );
 
     // Straight calls with bad arguments: refused by name, nothing made.
     for (command, args, words) in [

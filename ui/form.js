@@ -142,7 +142,7 @@
       if (errors.length) return;
       delete form.dataset.keyReady;
       if (toCa()) {
-        app.request.open(await app.invoke('request_make', { form: values() }));
+        app.request.open(await app.invoke('request_make', { form: values(), replaces: replacing }));
       } else {
         app.ready.open(await app.invoke('generate', { form: values(), replaces: replacing }));
       }

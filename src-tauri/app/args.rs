@@ -11,6 +11,15 @@ use authcert_core::ids::Fingerprint;
 
 use super::error::AppError;
 
+/// Replace…: the listed certificate a new one replaces (missing or null:
+/// none).
+pub fn replaces_of(replaces: Option<Value>) -> Result<Option<Fingerprint>, AppError> {
+    match replaces {
+        None | Some(Value::Null) => Ok(None),
+        Some(other) => id_of(other).map(Some),
+    }
+}
+
 /// A password typed into the page, in bytes.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// Other text typed into the page (a name, a date, a reason), in characters.

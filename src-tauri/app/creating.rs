@@ -23,7 +23,7 @@ use authcert_core::howto::{self, Snippet};
 use authcert_core::keychain;
 use authcert_core::life::{LifeError, Made, Pending, Saved};
 
-use super::args::{bool_of, id_of, json_kind, MAX_EXAMPLE_ID_BYTES};
+use super::args::{bool_of, json_kind, replaces_of, MAX_EXAMPLE_ID_BYTES};
 use super::error::AppError;
 use super::shell::{blocking, export_public};
 use super::{clipboard, dialog};
@@ -156,12 +156,7 @@ pub async fn generate(
     pending: State<'_, PendingState>,
 ) -> Result<ReadyView, AppError> {
     let (raw, pending) = (form.into_raw()?, pending.inner().clone());
-    // Replace…: the listed certificate the new one replaces (missing or
-    // null: none).
-    let replaces = match replaces {
-        None | Some(Value::Null) => None,
-        Some(other) => Some(id_of(other)?),
-    };
+    let replaces = replaces_of(replaces)?;
     let made = blocking("generating the certificate", move || {
         Ok(pending.make_replacing(&raw, &Clock::system(), replaces)?)
     })

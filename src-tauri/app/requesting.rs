@@ -15,7 +15,7 @@ use authcert_core::life::OnSave;
 use authcert_core::requested::{self, waiting, Destination, Waiting, MAX_ANSWER_BYTES};
 use authcert_core::{filename, keychain};
 
-use super::args::{text_of, MAX_EXAMPLE_ID_BYTES, MAX_NICKNAME_CHARS};
+use super::args::{replaces_of, text_of, MAX_EXAMPLE_ID_BYTES, MAX_NICKNAME_CHARS};
 use super::creating::{Form, PendingState, ReadyView};
 use super::error::AppError;
 use super::shell::blocking;
@@ -77,18 +77,22 @@ async fn with_waiting<T: Send + 'static>(
     blocking(what, move || f(waiting_of(&pending, &nickname)?)).await
 }
 
-/// Makes the key (into the keychain) and the request of the form.
+/// Makes the key (into the keychain) and the request of the form; saved,
+/// its answer replaces the listed certificate `replaces` (Replace…).
 #[tauri::command]
 pub async fn request_make(
     form: Form,
+    replaces: Option<Value>,
     pending: State<'_, PendingState>,
 ) -> Result<RequestView, AppError> {
     let (raw, pending) = (form.into_raw()?, pending.inner().clone());
+    let replaces = replaces_of(replaces)?;
     blocking("making the request", move || {
-        let w = waiting::create(
+        let w = waiting::create_replacing(
             pending.store()?,
             pending.keychains(),
             &raw,
+            replaces,
             &Clock::system(),
         )?;
         Ok(RequestView::of(&w))
@@ -205,7 +209,11 @@ fn complete(
         answer,
         &Clock::system(),
     )?;
-    let made = pending.adopt(completed.issued, OnSave::FinishRequest)?;
+    let made = pending.adopt(
+        completed.issued,
+        OnSave::FinishRequest,
+        completed.waiting.replaces,
+    )?;
     Ok(CompletedView {
         ready: ReadyView::of(made),
         notices: completed.joined.notices,

@@ -60,6 +60,10 @@ Options:
                          (Python's ssl, requests, httpx; Node's key and cert):
                          the certificate and the private key, the key
                          encrypted (PKCS#8, AES-256) with the same password
+  --replaces NICKNAME    the listed certificate this one replaces: it takes
+                         over its integrations, each to move until a test of
+                         the new one is accepted at its address
+                         (`authcert check`)
 
 Example:
   pw=$(authcert generate --nickname \"Billing API\" --end-date 2027-06-30 --out billing.p12)
@@ -84,6 +88,7 @@ const SPEC: Spec = Spec {
         ("--key", A_VALUE),
         ("--out", A_VALUE),
         ("--pem-out", A_VALUE),
+        ("--replaces", A_VALUE),
     ],
     flags: &["--keychain", "--signed-by-authority"],
     positional: &[],
@@ -115,10 +120,15 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         pem_out: o.take("--pem-out").map(PathBuf::from),
         keychain: o.flag("--keychain"),
     };
-    let generated = match unattended::generate(store, Keychains::System, &raw, &files, clock) {
-        Ok(g) => g,
-        Err(e) => return refused(stderr, e),
+    let replaces = match o.replaces(store) {
+        Ok(r) => r,
+        Err(msg) => return invalid(stderr, &msg),
     };
+    let generated =
+        match unattended::generate(store, Keychains::System, &raw, &files, replaces, clock) {
+            Ok(g) => g,
+            Err(e) => return refused(stderr, e),
+        };
     hand_over(generated, store, stdout, stderr)
 }
 

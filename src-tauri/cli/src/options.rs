@@ -135,6 +135,21 @@ impl Options {
         self.values.remove(name)
     }
 
+    /// `--replaces NICKNAME`: the listed certificate the new one replaces
+    /// (it takes over its integrations), or why it is not one.
+    pub fn replaces(
+        &self,
+        store: &authcert_core::store::Store,
+    ) -> Result<Option<authcert_core::ids::Fingerprint>, String> {
+        self.value("--replaces")
+            .map(|nickname| {
+                authcert_core::connect::source::find_by_nickname(store, nickname)
+                    .map(|r| r.described.sha256_fingerprint)
+                    .map_err(|e| format!("--replaces: {e}"))
+            })
+            .transpose()
+    }
+
     /// The value of a required option.
     pub fn required(&self, name: &str, spec: &Spec) -> Result<&str, String> {
         self.value(name)

@@ -36,6 +36,9 @@ Options:
   --keychain-required    accepted for clarity: a waiting key is only ever
                          kept in the keychain (never in a file), so without
                          a keychain no request is made
+  --replaces NICKNAME    the listed certificate the new one replaces: once
+                         completed, it takes over its integrations, each to
+                         move until a test is accepted at its address
 
 Then: send FILE.csr to your CA (what `authcert request` prints lists where
 and how, with an example for each), and when its answer comes:
@@ -55,6 +58,7 @@ const SPEC: Spec = Spec {
         ("--encryption", A_VALUE),
         ("--out", A_VALUE),
         ("--cancel", A_VALUE),
+        ("--replaces", A_VALUE),
     ],
     flags: &["--keychain-required"],
     positional: &[],
@@ -97,7 +101,11 @@ pub fn run(args: &[String], cx: Cx<'_>) -> i32 {
         key_type: o.take("--key"),
         ..RawRequest::default()
     };
-    let w = match waiting::create(store, &Keychains::System, &raw, clock) {
+    let replaces = match o.replaces(store) {
+        Ok(r) => r,
+        Err(msg) => return invalid(stderr, &msg),
+    };
+    let w = match waiting::create_replacing(store, &Keychains::System, &raw, replaces, clock) {
         Ok(w) => w,
         Err(RequestError::Invalid(refused)) => return invalid_fields(stderr, &refused.errors),
         Err(e) => {

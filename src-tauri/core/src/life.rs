@@ -409,10 +409,17 @@ impl Pending {
     /// shown and confirmed before the download) saving it also takes the
     /// request off and deletes its waiting key; the command line does that
     /// itself once the password is handed over.
-    pub fn adopt(&self, issued: Issued, on_save: OnSave) -> Result<Made, LifeError> {
+    /// Saved, it replaces the listed certificate `replaces`, as
+    /// [`Pending::make_replacing`] says.
+    pub fn adopt(
+        &self,
+        issued: Issued,
+        on_save: OnSave,
+        replaces: Option<Fingerprint>,
+    ) -> Result<Made, LifeError> {
         let (_, list_notice) = self.taken_nicknames()?;
         let ((), id) = self.start(|| Ok(()))?;
-        self.finish_make_then(id, issued, list_notice, on_save, None)
+        self.finish_make_then(id, issued, list_notice, on_save, replaces)
     }
 
     /// Starts a generation: refused while another runs or a certificate

@@ -467,7 +467,8 @@ pub(crate) mod requested {
             &Clock::system(),
         )
         .unwrap();
-        p.adopt(done.issued, on_save).unwrap();
+        p.adopt(done.issued, on_save, done.waiting.replaces)
+            .unwrap();
     }
 
     #[test]
@@ -507,6 +508,62 @@ pub(crate) mod requested {
         p.confirm_saved(true).unwrap();
         p.save(&w.path("ledger.p12")).unwrap();
         assert_eq!(waiting::list(&w.store()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_request_that_replaces_a_certificate_takes_over_its_integrations_once_saved() {
+        use crate::integrations::{self, NewIntegration};
+        let w = World::new();
+        let p = w.pending();
+        let first = waiting_request(&w, "Billing API");
+        complete(
+            &w,
+            &p,
+            "Billing API",
+            &answer(&first.request),
+            OnSave::FinishRequest,
+        );
+        p.confirm_saved(true).unwrap();
+        p.save(&w.path("billing.p12")).unwrap();
+        let old = w.store().load().unwrap().records[0]
+            .described
+            .sha256_fingerprint;
+        for (name, url) in [
+            ("Export", "https://a.example/"),
+            ("Payroll", "https://b.example/"),
+        ] {
+            integrations::add(
+                &w.store(),
+                &old,
+                NewIntegration::parse(name, url, "").unwrap(),
+            )
+            .unwrap();
+        }
+        let mut form = raw("Billing API 2");
+        form.signed_by = Some("ca".into());
+        let second =
+            waiting::create_replacing(&w.store(), &w.keychains, &form, Some(old), &Clock::system())
+                .unwrap();
+        // Kept with the waiting request, as the requests file reads back.
+        assert_eq!(waiting::list(&w.store()).unwrap()[0].replaces, Some(old));
+        complete(
+            &w,
+            &p,
+            "Billing API 2",
+            &answer(&second.request),
+            OnSave::FinishRequest,
+        );
+        p.confirm_saved(true).unwrap();
+        p.save(&w.path("billing-2.p12")).unwrap();
+        let records = w.store().load().unwrap().records;
+        let new = records
+            .iter()
+            .find(|r| r.described.nickname == "Billing API 2")
+            .unwrap();
+        assert_eq!(new.replaces, Some(old));
+        let names: Vec<&str> = new.integrations.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["Export", "Payroll"]);
+        assert!(new.integrations.iter().all(|i| i.moved.is_none()));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::{LifeError, Made, Pending, Saved};
 use crate::engine::{Clock, FieldError, RawRequest, Spares};
+use crate::ids::Fingerprint;
 use crate::keychain::Keychains;
 use crate::requested::waiting::{self, RequestError};
 use crate::save::{self, SaveError};
@@ -68,12 +69,15 @@ impl Generated {
     }
 }
 
-/// Makes a certificate from `raw` and saves it as `files` says.
+/// Makes a certificate from `raw` and saves it as `files` says; it
+/// replaces the listed certificate `replaces` when given, as
+/// [`Pending::make_replacing`] says.
 pub fn generate(
     store: &Store,
     keychains: Keychains,
     raw: &RawRequest,
     files: &Files,
+    replaces: Option<Fingerprint>,
     clock: &Clock,
 ) -> Result<Generated, GenerateError> {
     let pending = Pending::new(Ok(store.clone()), keychains, Spares::new());
@@ -83,7 +87,9 @@ pub fn generate(
         Err(e) => return Err(GenerateError::Unchecked(e)),
     }
     check_files(files)?;
-    let made = pending.make(raw, clock).map_err(GenerateError::Make)?;
+    let made = pending
+        .make_replacing(raw, clock, replaces)
+        .map_err(GenerateError::Make)?;
     keep_and_save(pending, made, files)
 }
 
@@ -113,7 +119,11 @@ pub fn complete(
         .map_err(GenerateError::Request)?;
     let pending = Pending::new(Ok(store.clone()), keychains.clone(), Spares::new());
     let made = pending
-        .adopt(completed.issued, super::OnSave::KeepRequest)
+        .adopt(
+            completed.issued,
+            super::OnSave::KeepRequest,
+            completed.waiting.replaces,
+        )
         .map_err(GenerateError::Make)?;
     let generated = keep_and_save(pending, made, files)?;
     Ok(CompletedAndSaved {

@@ -275,7 +275,7 @@ mod tests {
             &Clock::system(),
         )
         .unwrap();
-        p.adopt(done.issued, OnSave::FinishRequest).unwrap();
+        p.adopt(done.issued, OnSave::FinishRequest, None).unwrap();
         p.confirm_saved(true).unwrap();
         p.save(&w.path("billing.p12")).unwrap();
         // Who signed it; its replacement is a new request, named apart.

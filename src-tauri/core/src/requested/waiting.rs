@@ -23,7 +23,7 @@ use crate::engine::{
     pkcs12, Choice, Described, Encryption, Facts, FieldError, InvalidRequest, IssueError, Issued,
     KeyType, Nickname, Password, RawRequest, SignatureHash, SignerKind, Signing,
 };
-use crate::ids::hex;
+use crate::ids::{hex, Fingerprint};
 use crate::keychain::{KeychainError, Keychains};
 use crate::store::{atomic, Store, StoreError};
 
@@ -50,6 +50,10 @@ pub struct Waiting {
     pub keychain_account: String,
     /// SHA-256 of the key's SubjectPublicKeyInfo: which answer is for it.
     pub key_sha256: String,
+    /// The listed certificate it replaces (Replace…): once the answer is
+    /// saved, the new certificate takes over its integrations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Fingerprint>,
     /// The request, PEM: public, shown and copied again while it waits.
     pub request: String,
 }
@@ -295,6 +299,18 @@ pub fn create(
     raw: &RawRequest,
     clock: &Clock,
 ) -> Result<Waiting, RequestError> {
+    create_replacing(store, keychains, raw, None, clock)
+}
+
+/// Makes a request as `create` does, for a certificate that replaces the
+/// listed certificate `replaces` (Replace…) once its answer is saved.
+pub fn create_replacing(
+    store: &Store,
+    keychains: &Keychains,
+    raw: &RawRequest,
+    replaces: Option<Fingerprint>,
+    clock: &Clock,
+) -> Result<Waiting, RequestError> {
     let names = taken(store)?;
     let to_ca =
         ToCa::parse(raw, names.iter().map(String::as_str)).map_err(RequestError::Invalid)?;
@@ -321,6 +337,7 @@ pub fn create(
         since: clock.now,
         keychain_account: account.clone(),
         key_sha256,
+        replaces,
         request,
     };
     let recorded = (|| -> Result<(), RequestError> {
