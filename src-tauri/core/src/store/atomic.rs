@@ -178,7 +178,7 @@ pub fn replace_crashing_after(
         crashed(Step::Written)?;
         file.sync_all()?;
         crashed(Step::Synced)?;
-        fs::rename(&temp, dir.join(name))?;
+        rename_replacing(&temp, &dir.join(name))?;
         crashed(Step::Renamed)?;
         platform::files::sync_folder(dir);
         Ok(())
@@ -187,6 +187,37 @@ pub fn replace_crashing_after(
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// Renames `from` over `to`. Windows refuses while another process holds
+/// `to` open without sharing its deletion (a virus scanner or an indexer
+/// reading the new list, a process still closing it): tried again for a
+/// moment, as such a reader lets go within milliseconds.
+fn rename_replacing(from: &Path, to: &Path) -> io::Result<()> {
+    retrying(|| fs::rename(from, to), std::thread::sleep)
+}
+
+/// `attempt` again after pauses of 10, 20 … 320 ms while it fails because
+/// the file is in use (on Windows; elsewhere a rename never fails so).
+fn retrying(
+    mut attempt: impl FnMut() -> io::Result<()>,
+    mut pause: impl FnMut(Duration),
+) -> io::Result<()> {
+    let mut wait = Duration::from_millis(10);
+    for _ in 0..6 {
+        match attempt() {
+            Err(e) if in_use(&e) => pause(wait),
+            other => return other,
+        }
+        wait *= 2;
+    }
+    attempt()
+}
+
+/// ERROR_ACCESS_DENIED (5) or ERROR_SHARING_VIOLATION (32), as Windows
+/// says a file is open elsewhere.
+fn in_use(e: &io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32))
 }
 
 /// Temporary files left by a process that died mid-write. Only called under
@@ -227,4 +258,51 @@ pub fn aside_name(path: &Path, stamp: &str) -> PathBuf {
         n += 1;
     }
     candidate
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::*;
+
+    #[test]
+    fn a_file_in_use_is_tried_again_and_any_other_failure_is_not() {
+        let in_use = || io::Error::from_raw_os_error(32);
+        let mut failures = 3;
+        let mut pauses = Vec::new();
+        let done = retrying(
+            || {
+                if failures == 0 {
+                    return Ok(());
+                }
+                failures -= 1;
+                Err(in_use())
+            },
+            |d| pauses.push(d.as_millis()),
+        );
+        if cfg!(windows) {
+            assert!(done.is_ok());
+            assert_eq!(pauses, [10, 20, 40]);
+        } else {
+            // Elsewhere that code means something else: not tried again.
+            assert_eq!(done.unwrap_err().raw_os_error(), Some(32));
+            assert!(pauses.is_empty());
+        }
+        // Another failure at once, and a file in use for good after six
+        // pauses (630 ms in all).
+        let mut calls = 0;
+        let e = retrying(
+            || {
+                calls += 1;
+                Err(io::Error::from(io::ErrorKind::NotFound))
+            },
+            |_| {},
+        );
+        assert_eq!((e.unwrap_err().kind(), calls), (io::ErrorKind::NotFound, 1));
+        let mut pauses = Vec::new();
+        let e = retrying(|| Err(in_use()), |d| pauses.push(d.as_millis()));
+        assert!(e.is_err());
+        if cfg!(windows) {
+            assert_eq!(pauses, [10, 20, 40, 80, 160, 320]);
+        }
+    }
 }
