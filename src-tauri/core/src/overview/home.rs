@@ -107,35 +107,40 @@ impl Home {
     ) -> Home {
         let moves = super::usage::left_to_move(&records);
         let failing = super::usage::failing(&records, clock);
+        // Each record's status, and when it was revoked: judged once.
+        let judged: Vec<(Status, Option<jiff::Timestamp>)> = records
+            .iter()
+            .map(|r| {
+                (
+                    r.status(clock.now, &clock.zone, reminder_days),
+                    authority.and_then(|a| a.revocation_of(r)).map(|v| v.at),
+                )
+            })
+            .collect();
         // Each due certificate that integrations still use, by name.
         let still_used: Vec<String> = records
             .iter()
-            .filter(|r| authority.and_then(|a| a.revocation_of(r)).is_none())
-            .filter_map(|r| {
-                let status = r.status(clock.now, &clock.zone, reminder_days);
-                super::usage::still_used_line(r, status, &records)
-            })
+            .zip(&judged)
+            .filter(|(_, (_, revoked))| revoked.is_none())
+            .filter_map(|(r, (status, _))| super::usage::still_used_line(r, *status, &records))
             .collect();
         let certificates: Vec<Row> = records
             .into_iter()
-            .map(|r| {
-                let status = r.status(clock.now, &clock.zone, reminder_days);
-                let revoked = authority.and_then(|a| a.revocation_of(&r));
-                Row {
-                    status_text: match revoked {
-                        Some(v) => format!("revoked on {}", local_day(v.at, &clock.zone)),
-                        None => status.text(),
-                    },
-                    status,
-                    revoked: revoked.is_some(),
-                    signed_by: signer_short(&r),
-                    expires: local_day(r.described.not_after, &clock.zone),
-                    in_keychain: r.in_keychain(),
-                    added: r.added.is_some(),
-                    id: r.described.sha256_fingerprint,
-                    nickname: r.described.nickname,
-                    file: r.file,
-                }
+            .zip(judged)
+            .map(|(r, (status, revoked))| Row {
+                status_text: match revoked {
+                    Some(at) => format!("revoked on {}", local_day(at, &clock.zone)),
+                    None => status.text(),
+                },
+                status,
+                revoked: revoked.is_some(),
+                signed_by: signer_short(&r),
+                expires: local_day(r.described.not_after, &clock.zone),
+                in_keychain: r.in_keychain(),
+                added: r.added.is_some(),
+                id: r.described.sha256_fingerprint,
+                nickname: r.described.nickname,
+                file: r.file,
             })
             .collect();
         // A revoked certificate needs no replacing reminder: it is done.
