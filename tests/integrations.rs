@@ -79,20 +79,7 @@ impl World {
         )
         .unwrap();
         let pem = self.dir().join(format!("{}.pem", stem(nickname)));
-        let out = std::process::Command::new("openssl")
-            .args(["pkcs12", "-nokeys", "-clcerts", "-in"])
-            .arg(&p12)
-            .arg("-out")
-            .arg(&pem)
-            .arg("-passin")
-            .arg(format!("pass:{}", made.stdout.trim()))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::certificate_pem(&p12, made.stdout.trim(), &pem);
         pem
     }
 

@@ -57,20 +57,7 @@ fn make(
     assert_eq!(made.code, 0, "{}", made.stderr);
     let password = made.stdout.trim().to_string();
     let pem = dir.join(format!("{stem}.pem"));
-    let out = std::process::Command::new("openssl")
-        .args(["pkcs12", "-nokeys", "-clcerts", "-in"])
-        .arg(&p12)
-        .arg("-out")
-        .arg(&pem)
-        .arg("-passin")
-        .arg(format!("pass:{password}"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::certificate_pem(&p12, &password, &pem);
     (password, pem)
 }
 

@@ -110,6 +110,25 @@ pub fn tool(program: &str, args: &[&str]) -> Run {
         })
 }
 
+/// The client certificate in `p12` (opened with `password`), written to
+/// `pem` for a server to trust, by OpenSSL.
+pub fn certificate_pem(p12: &Path, password: &str, pem: &Path) {
+    let out = Command::new("openssl")
+        .args(["pkcs12", "-nokeys", "-clcerts", "-in"])
+        .arg(p12)
+        .arg("-out")
+        .arg(pem)
+        .arg("-passin")
+        .arg(format!("pass:{password}"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A fresh folder under target/ for one test.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
