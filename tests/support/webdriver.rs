@@ -190,12 +190,17 @@ impl App {
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
+        self.try_post(path, body)
+            .unwrap_or_else(|why| panic!("WebDriver {path}: {why}"))
+    }
+
+    /// As `post`, a WebDriver error (status and body) returned, not raised.
+    fn try_post(&self, path: &str, body: Value) -> Result<Value, String> {
         match ureq::post(&self.url(path)).send_json(body) {
-            Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
-            Err(ureq::Error::Status(code, r)) => panic!(
-                "WebDriver {path}: {code} {}",
-                r.into_string().unwrap_or_default()
-            ),
+            Ok(r) => Ok(r.into_json::<Value>().unwrap()["value"].clone()),
+            Err(ureq::Error::Status(code, r)) => {
+                Err(format!("{code} {}", r.into_string().unwrap_or_default()))
+            }
             Err(e) => panic!("WebDriver {path}: {e}"),
         }
     }
@@ -291,9 +296,27 @@ impl App {
             .to_string()
     }
 
+    /// Clicks `css` as soon as it can be clicked: an element the page is
+    /// still laying out (WebKit says "not interactable", or "stale" when it
+    /// was just replaced) is tried again, as a person's click lands once the
+    /// button is there; one still not clickable after 10 s fails.
     pub fn click(&self, css: &str) {
-        let id = self.element(css);
-        self.post(&format!("/element/{id}/click"), json!({}));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let id = self.element(css);
+            match self.try_post(&format!("/element/{id}/click"), json!({})) {
+                Ok(_) => return,
+                Err(why)
+                    if (why.contains("element not interactable")
+                        || why.contains("stale element reference"))
+                        && Instant::now() < deadline =>
+                {
+                    eprintln!("{}: {css} not clickable yet ({why}); again", self.name);
+                    std::thread::sleep(Duration::from_millis(40));
+                }
+                Err(why) => panic!("{}: WebDriver click on {css}: {why}", self.name),
+            }
+        }
     }
 
     /// Presses `key` (a WebDriver key, e.g. TAB) as the keyboard would, on
