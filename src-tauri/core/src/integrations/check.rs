@@ -1,9 +1,9 @@
 //! `authcert check` and the window's *Test all*: every integration of the
 //! chosen certificates tested at once. The keychain is opened once, each
 //! certificate's file once (one key derivation, one keychain read); the
-//! integrations then run side by side, at
-//! most `CONCURRENCY` requests at a time over all certificates, and each
-//! verdict is remembered with its integration.
+//! integrations then run side by side, at most `CONCURRENCY` requests at a
+//! time over all certificates, those at one server in series over one
+//! connection, and each verdict is remembered with its integration.
 
 use std::sync::Arc;
 
@@ -434,18 +434,8 @@ async fn blocking<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::tests::integration as at;
     use crate::store::Integration;
-
-    fn at(name: &str, url: &str) -> Integration {
-        Integration {
-            name: name.into(),
-            url: url.into(),
-            note: String::new(),
-            trust_server: None,
-            last_test: None,
-            moved: None,
-        }
-    }
 
     fn names(series: &[Vec<Member>]) -> Vec<Vec<&str>> {
         series

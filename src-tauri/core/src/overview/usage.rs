@@ -333,19 +333,8 @@ pub async fn test_all(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::tests::record;
+    use crate::store::tests::{integration, record};
     use crate::tested::Kind;
-
-    fn integration(name: &str, url: &str) -> Integration {
-        Integration {
-            name: name.into(),
-            url: url.into(),
-            note: String::new(),
-            trust_server: None,
-            last_test: None,
-            moved: None,
-        }
-    }
 
     fn accepted(url: &str, at: &str) -> LastTest {
         LastTest {

@@ -9,6 +9,18 @@ pub(crate) fn fp(n: usize) -> Fingerprint {
     Fingerprint::of(format!("FP:{n:04}").as_bytes())
 }
 
+/// An integration not tested yet, trusting no server of its own.
+pub(crate) fn integration(name: &str, url: &str) -> Integration {
+    Integration {
+        name: name.into(),
+        url: url.into(),
+        note: String::new(),
+        trust_server: None,
+        last_test: None,
+        moved: None,
+    }
+}
+
 pub(crate) fn record(n: usize, not_after: &str) -> Record {
     Record {
         described: crate::engine::Described {
